@@ -68,6 +68,11 @@ impl Credentials {
         self.session_token.as_deref()
     }
 
+    /// The secret, only so that error texts can be scrubbed of it (never display it).
+    pub fn secret_for_redaction(&self) -> &str {
+        &self.secret_key
+    }
+
     /// The secret, for the signers in this module only.
     pub(super) fn secret_key(&self) -> &str {
         &self.secret_key

@@ -46,17 +46,21 @@ impl Method {
     }
 }
 
-/// How a request is authenticated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// How a request is authenticated. Serialized with the names of [`Scheme::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Scheme {
     /// Signature Version 2 with HmacSHA256.
+    #[serde(rename = "v2-hmac-sha256")]
     V2HmacSha256,
     /// Signature Version 2 with HmacSHA1.
+    #[serde(rename = "v2-hmac-sha1")]
     V2HmacSha1,
     /// Signature Version 4 as AWS (and moto) verify it.
+    #[serde(rename = "v4")]
     V4,
     /// Signature Version 4 as Phantom reads it: host without port in the canonical
     /// headers, no spaces after the commas of `Authorization`.
+    #[serde(rename = "v4-phantom")]
     V4Phantom,
 }
 

@@ -1,5 +1,7 @@
 //! Leptos components. They render state and forward user intent; no protocol logic here.
 
+pub mod test_connection;
+
 use leptos::prelude::*;
 
 /// Mounts the app on the page's `<body>`.

@@ -48,7 +48,8 @@ function stopChild(child) {
 
 /** Serves the release build (dist/) with optional same-origin proxies. */
 export async function startPageServer({ proxies = [] } = {}) {
-  const args = [path.join(ROOT, 'scripts/lib/server.mjs'), '--dist', path.join(ROOT, 'dist'),
+  const dist = process.env.PDE_DIST || path.join(ROOT, 'dist');
+  const args = [path.join(ROOT, 'scripts/lib/server.mjs'), '--dist', dist,
     '--listen', '127.0.0.1:0', '--exit-after', '900', '--exit-with-stdin'];
   for (const p of proxies) args.push('--proxy', p);
   const started = await startProcess(process.execPath, args, /serving (http:\/\/\S+)/);

@@ -1,0 +1,274 @@
+//! The Auto Scaling client: signs, sends, reads the answer, retries what is safe to retry,
+//! and corrects its clock once when the server says the signature is from another time.
+
+use std::cell::{Cell, RefCell};
+
+use crate::sign::{sign_query, Credentials, QueryRequest, SigningContext, SigningTime};
+
+use super::action::Action;
+use super::clock::Clock;
+use super::error::{header_request_id, parse_error_response, ApiError, ErrorClass};
+use super::profile::ClientConfig;
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use super::xml::Element;
+
+/// The `Accept` header: no `html` and no `*/*`, so Phantom answers errors as plain text.
+pub const ACCEPT: &str = "text/xml, application/xml, text/plain";
+
+/// A successful answer: the typed result and the server's request id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response<T> {
+    /// The typed result.
+    pub output: T,
+    /// The request id, when the server gave one.
+    pub request_id: Option<String>,
+}
+
+/// What happens after a failed attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextStep {
+    /// Retry after waiting this long.
+    RetryAfter(u64),
+    /// Retry at once with the clock corrected by this many seconds.
+    RetryWithClockOffset(i64),
+    /// No more attempts: the error is final.
+    GiveUp,
+}
+
+/// One attempt of a call, reported as it ends so a step log can show retries live.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    /// The action name.
+    pub action: &'static str,
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// When it was sent (ms since the epoch).
+    pub started_ms: f64,
+    /// How long it took.
+    pub duration_ms: f64,
+    /// HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// `None` on success.
+    pub error: Option<ApiError>,
+    /// What the client does next (`None` on success).
+    pub next: Option<NextStep>,
+}
+
+/// An Auto Scaling client over a [`Transport`] and a [`Clock`].
+pub struct Client<T, C> {
+    config: ClientConfig,
+    credentials: Credentials,
+    transport: T,
+    clock: C,
+    /// Seconds to add to the local clock when signing (learned from a clock-skew error).
+    clock_offset: Cell<i64>,
+    random: RefCell<Box<dyn FnMut() -> f64>>,
+}
+
+impl<T: Transport, C: Clock> Client<T, C> {
+    /// A client. `random` yields numbers in `[0, 1)` for backoff jitter (the browser
+    /// passes `Math.random`, tests a fixed sequence).
+    pub fn new(
+        config: ClientConfig,
+        credentials: Credentials,
+        transport: T,
+        clock: C,
+        random: Box<dyn FnMut() -> f64>,
+    ) -> Self {
+        Self {
+            config,
+            credentials,
+            transport,
+            clock,
+            clock_offset: Cell::new(0),
+            random: RefCell::new(random),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The clock: the engine schedules with the same one.
+    pub fn clock(&self) -> &C {
+        &self.clock
+    }
+
+    /// The correction applied to the local clock when signing, in seconds.
+    pub fn clock_offset_seconds(&self) -> i64 {
+        self.clock_offset.get()
+    }
+
+    /// Signs, sends and reads `action`, retrying per the policy. `on_attempt` hears about
+    /// every attempt as it ends.
+    pub async fn call<A: Action>(
+        &self,
+        action: &A,
+        on_attempt: &mut dyn FnMut(&Attempt),
+    ) -> Result<Response<A::Output>, ApiError> {
+        let params = action.params();
+        let policy = self.config.retry;
+        let mut number = 0;
+        let mut clock_corrected = false;
+        loop {
+            number += 1;
+            let started_ms = self.clock.now_ms();
+            let (result, response) = self.attempt::<A>(action, &params, started_ms).await;
+            let duration_ms = self.clock.now_ms() - started_ms;
+            let status = response.as_ref().map(|r| r.status);
+            let error = match result {
+                Ok(output) => {
+                    on_attempt(&Attempt {
+                        action: A::NAME,
+                        number,
+                        started_ms,
+                        duration_ms,
+                        status,
+                        error: None,
+                        next: None,
+                    });
+                    return Ok(output);
+                }
+                Err(error) => error.redact(self.credentials_secret()),
+            };
+            let next = match error.class() {
+                ErrorClass::ClockSkew if !clock_corrected => {
+                    let server = response.as_ref().and_then(HttpResponse::server_time);
+                    match server {
+                        Some(server) => {
+                            let local = SigningTime::from_unix_millis(self.clock.now_ms());
+                            NextStep::RetryWithClockOffset(
+                                server.unix_seconds() - local.unix_seconds(),
+                            )
+                        }
+                        None => NextStep::GiveUp,
+                    }
+                }
+                ErrorClass::Retryable if action.repeatable() && number < policy.max_attempts => {
+                    let random = (self.random.borrow_mut())();
+                    NextStep::RetryAfter(policy.backoff_ms(number, random))
+                }
+                _ => NextStep::GiveUp,
+            };
+            on_attempt(&Attempt {
+                action: A::NAME,
+                number,
+                started_ms,
+                duration_ms,
+                status,
+                error: Some(error.clone()),
+                next: Some(next.clone()),
+            });
+            match next {
+                NextStep::RetryWithClockOffset(offset) => {
+                    clock_corrected = true;
+                    self.clock_offset.set(offset);
+                }
+                NextStep::RetryAfter(wait) => self.clock.sleep(wait).await,
+                NextStep::GiveUp => return Err(error),
+            }
+        }
+    }
+
+    fn credentials_secret(&self) -> &str {
+        self.credentials.secret_for_redaction()
+    }
+
+    /// One attempt: sign with the (corrected) clock, send, read.
+    async fn attempt<A: Action>(
+        &self,
+        action: &A,
+        params: &[(String, String)],
+        now_ms: f64,
+    ) -> (Result<Response<A::Output>, ApiError>, Option<HttpResponse>) {
+        let context = SigningContext {
+            time: SigningTime::from_unix_millis(now_ms).offset_by(self.clock_offset.get()),
+            region: self.config.region.clone(),
+            service: self.config.service.clone(),
+        };
+        let request = QueryRequest {
+            method: action.method(),
+            endpoint: &self.config.endpoint,
+            params,
+        };
+        let signed = match sign_query(self.config.scheme, request, &self.credentials, &context) {
+            Ok(signed) => signed,
+            Err(e) => return (Err(ApiError::Sign(e)), None),
+        };
+        let mut headers: Vec<(String, String)> = signed
+            .headers
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("host"))
+            .cloned()
+            .collect();
+        headers.push(("Accept".to_string(), ACCEPT.to_string()));
+        let http = HttpRequest {
+            method: signed.method,
+            url: self.config.connection.request_url(&signed),
+            headers,
+            body: signed.body.clone(),
+            timeout_ms: self.config.timeout_ms,
+        };
+        match self.transport.send(http).await {
+            Ok(response) => (read_response::<A>(&response), Some(response)),
+            Err(error) => (Err(transport_error(error)), None),
+        }
+    }
+}
+
+/// Turns an answer into the typed result or the typed error.
+pub fn read_response<A: Action>(response: &HttpResponse) -> Result<Response<A::Output>, ApiError> {
+    if !(200..300).contains(&response.status) {
+        return Err(parse_error_response(
+            response.status,
+            &response.reason,
+            &response.headers,
+            &response.body,
+        ));
+    }
+    let expected = format!("{}Response", A::NAME);
+    let unexpected = |detail: String| ApiError::UnexpectedResponse {
+        status: response.status,
+        expected: expected.clone(),
+        detail,
+    };
+    let root = Element::parse(response.body.trim_start_matches('\u{feff}'))
+        .map_err(|e| unexpected(format!("{e} (body starts {:?})", preview(&response.body))))?;
+    // AWS and moto wrap the answer in `<ActionResponse>`; Phantom's
+    // DescribeAutoScalingInstances uses a bare `<DescribeAutoScalingInstances>` root.
+    if root.name != expected && root.name != A::NAME {
+        if root.name == "ErrorResponse"
+            || root.find("Error").is_some() && root.find("Code").is_some()
+        {
+            return Err(parse_error_response(
+                response.status,
+                &response.reason,
+                &response.headers,
+                &response.body,
+            ));
+        }
+        return Err(unexpected(format!("the root element is <{}>", root.name)));
+    }
+    let output = A::parse(&root).map_err(unexpected)?;
+    let request_id = root
+        .find("RequestId")
+        .map(|e| e.text.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| header_request_id(&response.headers));
+    Ok(Response { output, request_id })
+}
+
+fn preview(body: &str) -> String {
+    body.chars().take(60).collect()
+}
+
+fn transport_error(error: TransportError) -> ApiError {
+    match error {
+        TransportError::Timeout(ms) => ApiError::Timeout(ms),
+        TransportError::Network(detail) => ApiError::Network(detail),
+        TransportError::Blocked(detail) => ApiError::Blocked(detail),
+        TransportError::Redirect { status, location } => ApiError::Redirect { status, location },
+        TransportError::Cancelled => ApiError::Cancelled,
+    }
+}

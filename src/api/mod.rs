@@ -1,0 +1,24 @@
+//! The Auto Scaling Query API: typed actions → parameters, XML → typed results, every
+//! error shape → one typed error, and a client that signs, sends and retries over a
+//! [`Transport`] and a [`Clock`]. Pure Rust except [`fetch`], the browser transport.
+
+pub mod action;
+pub mod client;
+pub mod clock;
+pub mod error;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
+pub mod model;
+pub mod profile;
+pub mod retry;
+pub mod transport;
+pub mod xml;
+
+pub use action::{Action, Request};
+pub use client::{Attempt, Client, NextStep, Response};
+pub use clock::Clock;
+pub use error::{ApiError, ErrorClass};
+pub use model::{AutoScalingGroup, AutoScalingInstance, Instance, LaunchConfiguration, Tag};
+pub use profile::{ClientConfig, Connection, Profile};
+pub use retry::RetryPolicy;
+pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
