@@ -188,7 +188,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             service: self.config.service.clone(),
         };
         let request = QueryRequest {
-            method: action.method(),
+            method: self.config.profile.method_for(action.method()),
             endpoint: &self.config.endpoint,
             params,
         };

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sign::{Endpoint, Scheme, SignedRequest};
+use crate::sign::{Endpoint, Method, Scheme, SignedRequest};
 
 use super::retry::RetryPolicy;
 
@@ -48,6 +48,17 @@ impl Profile {
         match self {
             Profile::Phantom => "us-east-1",
             Profile::AwsCompatible => "us-east-1a",
+        }
+    }
+
+    /// The HTTP method for an action whose natural method is `preferred` (GET for reads).
+    /// AWS-compatible servers get POST for everything, as botocore sends it: moto rebuilds
+    /// a GET's payload from its query string and so rejects every signed GET. Phantom gets
+    /// GET for reads, as the tutorial's boto did.
+    pub fn method_for(self, preferred: Method) -> Method {
+        match self {
+            Profile::Phantom => preferred,
+            Profile::AwsCompatible => Method::Post,
         }
     }
 
