@@ -59,7 +59,7 @@ pub enum ApiError {
     Timeout(u32),
     /// The browser refused to let the page read the answer: most likely the endpoint
     /// sends no CORS headers.
-    #[error("the browser blocked the request ({0}); the endpoint most likely sends no CORS headers (Phantom never does): choose the same-origin proxy connection")]
+    #[error("the browser could not complete the request ({0}): the endpoint is unreachable or, most likely, sends no CORS headers (Phantom never does); choose the same-origin proxy connection")]
     Blocked(String),
     /// The server answered with a redirect, which is never followed silently.
     #[error("the server answered with a redirect (HTTP {status}{}); check the endpoint URL", location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]

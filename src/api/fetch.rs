@@ -10,7 +10,21 @@ use web_sys::{
     ResponseType,
 };
 
+use super::clock::Clock;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+/// The browser's clock: `Date.now()` and `setTimeout` (cancelled when dropped).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+    async fn sleep(&self, ms: u64) {
+        TimeoutFuture::new(u32::try_from(ms).unwrap_or(u32::MAX)).await;
+    }
+}
 
 /// Sends requests with the browser's `fetch`.
 #[derive(Clone, Copy, Debug, Default)]

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// A CORS-enabled server on 127.0.0.1 for the browser transport tests (tests/wasm_fetch.rs).
+//   node tests/support/fetch-test-server.mjs [--exit-after SECONDS]
+// Prints "listening http://127.0.0.1:PORT" once ready. Routes:
+//   /echo           200, JSON of the method, headers and body received
+//   /xml            200, a DescribeAutoScalingGroups answer
+//   /text           200, a body that is not XML
+//   /phantom-error  400 with reason phrase "IncompleteSignature" and Phantom's plain text
+//   /slow?ms=N      200 after N ms
+//   /redirect       302 to /xml
+import http from 'node:http';
+
+const cors = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': '*',
+  'Access-Control-Allow-Methods': 'GET, POST',
+  'Access-Control-Expose-Headers': 'Date, x-amzn-RequestId',
+};
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  if (req.method === 'OPTIONS') { res.writeHead(204, cors).end(); return; }
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    switch (url.pathname) {
+      case '/echo':
+        res.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ method: req.method, headers: req.headers, body }));
+        break;
+      case '/xml':
+        res.writeHead(200, { ...cors, 'Content-Type': 'text/html', 'x-amzn-RequestId': 'fetch-test' });
+        res.end('<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2009-05-15/"><ResponseMetadata><RequestId>xml-id</RequestId></ResponseMetadata><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>d</AutoScalingGroupName><DesiredCapacity>2</DesiredCapacity></member></AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>');
+        break;
+      case '/text':
+        res.writeHead(200, { ...cors, 'Content-Type': 'text/plain' });
+        res.end('hello, this is not XML');
+        break;
+      case '/phantom-error':
+        res.writeHead(400, 'IncompleteSignature', { ...cors, 'Content-Type': 'text/plain' });
+        res.end('400 IncompleteSignature\n\nThe request signature does not conform to AWS standards.\n');
+        break;
+      case '/slow':
+        setTimeout(() => { res.writeHead(200, cors); res.end('late'); }, Number(url.searchParams.get('ms') || 1000));
+        break;
+      case '/redirect':
+        res.writeHead(302, { ...cors, Location: '/xml' });
+        res.end();
+        break;
+      default:
+        res.writeHead(404, cors).end();
+    }
+  });
+});
+
+const exitAfter = Number(process.argv[process.argv.indexOf('--exit-after') + 1]) || 600;
+setTimeout(() => process.exit(0), exitAfter * 1000).unref();
+process.on('SIGTERM', () => process.exit(0));
+server.listen(0, '127.0.0.1', () => console.log(`listening http://127.0.0.1:${server.address().port}`));
