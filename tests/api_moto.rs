@@ -11,7 +11,8 @@ use futures::executor::block_on;
 use native::{NativeTransport, SystemClock};
 use phantom_de::api::action::*;
 use phantom_de::api::{
-    Action, ApiError, Client, ClientConfig, Connection, ErrorClass, Profile, Response, Tag,
+    test_connection, Action, ApiError, Client, ClientConfig, Connection, ErrorClass, Profile,
+    Response, Tag,
 };
 use phantom_de::sign::{Credentials, Endpoint};
 
@@ -210,7 +211,25 @@ fn a_wrong_secret_and_an_unknown_key_are_authentication_errors() {
         (Some("InvalidClientTokenId"), ErrorClass::Authentication)
     );
 
-    // The right credentials still work on the same server.
+    // The right credentials still work on the same server: the connection test counts.
     let right = client(&moto.url, &moto.access_key, &moto.secret_key);
-    assert!(call(&right, &DescribeAutoScalingGroups::default()).is_ok());
+    must(
+        &right,
+        &CreateLaunchConfiguration {
+            name: "probe@hotel".into(),
+            image_id: "img".into(),
+            instance_type: "m1.small".into(),
+            key_name: None,
+            security_groups: vec![],
+            user_data: None,
+        },
+    );
+    let report = block_on(test_connection(&right, &mut |_| {})).expect("connects");
+    assert_eq!((report.launch_configurations, report.domains), (1, 0));
+    assert_eq!(
+        report.summary(),
+        "Connected: 1 launch configuration and 0 domains exist."
+    );
+    let e = block_on(test_connection(&wrong, &mut |_| {})).expect_err("rejected");
+    assert_eq!(e.class(), ErrorClass::Authentication);
 }

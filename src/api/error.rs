@@ -255,7 +255,12 @@ fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorClass {
         || lower.contains("timestamp") && lower.contains("expired")
     {
         ErrorClass::ClockSkew
-    } else if code_is(AUTH_CODES) {
+    } else if code_is(AUTH_CODES)
+        // Phantom crashes (500) on an Authorization header it cannot split, e.g. standard
+        // SigV4's ", " separators: a signing-scheme problem, not worth retrying.
+        || lower.contains("required in the authorization parameter")
+        || lower.contains("needed to authenticate")
+    {
         ErrorClass::Authentication
     } else if code_is(EXISTS_CODES)
         || lower.contains("already in use")

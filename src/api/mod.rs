@@ -9,6 +9,7 @@ pub mod error;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
 pub mod model;
+pub mod probe;
 pub mod profile;
 pub mod retry;
 pub mod transport;
@@ -19,6 +20,7 @@ pub use client::{Attempt, Client, NextStep, Response};
 pub use clock::Clock;
 pub use error::{ApiError, ErrorClass};
 pub use model::{AutoScalingGroup, AutoScalingInstance, Instance, LaunchConfiguration, Tag};
+pub use probe::{test_connection, ConnectionReport};
 pub use profile::{ClientConfig, Connection, Profile};
 pub use retry::RetryPolicy;
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
