@@ -3,11 +3,16 @@
 //! Layers, dependencies pointing down only:
 //! * [`sign`]: canonical encoding, Signature V2 and V4 (AWS and Phantom dialects); pure.
 //! * [`api`]: the Auto Scaling Query API: typed actions, XML, errors, client, retries.
+//! * [`settings`]: what a person describes a run with, validated field by field; the
+//!   settings file (JSON import/export). Pure.
+//! * [`engine`]: the plan of a run, the exact requests in order, as data. Pure.
 //! * `ui` (wasm32 only): Leptos components.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod engine;
+pub mod settings;
 pub mod sign;
 
 #[cfg(target_arch = "wasm32")]

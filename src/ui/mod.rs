@@ -1,8 +1,27 @@
 //! Leptos components. They render state and forward user intent; no protocol logic here.
+//!
+//! [`state::AppState`] is provided as context by [`App`]; each settings section is its own
+//! component, bound field by field to `AppState::settings` (the secret to
+//! `AppState::secret`), with inline messages from `Settings::validate`.
 
+pub mod chart;
+pub mod clouds;
+pub mod credentials;
+pub mod domain;
+pub mod endpoint;
+pub mod fields;
+pub mod launch;
+pub mod preview;
+pub mod ramp;
+pub mod run;
+pub mod state;
+pub mod storage;
 pub mod test_connection;
+pub mod toolbar;
 
 use leptos::prelude::*;
+
+use state::{AppState, Notice};
 
 /// Mounts the app on the page's `<body>`.
 pub fn mount() {
@@ -10,19 +29,18 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
-/// The settings sections, in the order a run uses them.
-const SECTIONS: [(&str, &str); 6] = [
-    ("endpoint", "Endpoint"),
-    ("credentials", "Credentials"),
-    ("clouds", "Clouds"),
-    ("launch-configuration", "Launch configuration"),
-    ("domain", "Domain"),
-    ("ramp", "Ramp"),
-];
-
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    let state = AppState::provide();
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if state.errors.with_untracked(Vec::is_empty) {
+            state.notice.set(Some(Notice::info(
+                "The settings are valid and the plan below is ready. Running it arrives with the runner, which is not part of this build yet.",
+            )));
+        }
+    };
     view! {
         <header class="app-header">
             <h1>"Phantom Decision Engine"</h1>
@@ -31,22 +49,17 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main>
-            <form class="settings" aria-label="Decision engine settings" on:submit=|ev| ev.prevent_default()>
-                {SECTIONS
-                    .iter()
-                    .map(|(id, title)| {
-                        view! {
-                            <fieldset class="section" id=*id>
-                                <legend>{*title}</legend>
-                            </fieldset>
-                        }
-                    })
-                    .collect_view()}
-                <div class="run-controls">
-                    <button type="submit" disabled=true aria-describedby="run-reason">"Run"</button>
-                    <span id="run-reason" class="reason">"Settings are not editable yet."</span>
-                </div>
+            <toolbar::Toolbar/>
+            <form class="settings" aria-label="Decision engine settings" novalidate=true on:submit=submit>
+                <endpoint::EndpointSection/>
+                <credentials::CredentialsSection/>
+                <clouds::CloudsSection/>
+                <launch::LaunchSection/>
+                <domain::DomainSection/>
+                <ramp::RampSection/>
+                <run::RunControls/>
             </form>
+            <preview::PlanPreview/>
         </main>
     }
 }

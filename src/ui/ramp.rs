@@ -1,0 +1,185 @@
+//! The Ramp section: the tutorial's shape or explicit steps, then the end.
+
+use leptos::prelude::*;
+
+use crate::settings::{RampShape, Settings};
+
+use super::fields::{
+    checkbox_field, dom_id, field_message, focus_later, select_field, text_field, Kind,
+};
+use super::state::AppState;
+
+fn step_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
+    view! {
+        <li class="row">
+            <span class="rank" aria-hidden="true">{i + 1}</span>
+            {text_field(
+                format!("ramp.steps[{i}].offset"),
+                "Time (seconds)",
+                Kind::Decimal,
+                None,
+                move |s: &Settings| s.ramp.steps.get(i).map(|x| x.offset.0.clone()).unwrap_or_default(),
+                move |s: &mut Settings, v| {
+                    if let Some(x) = s.ramp.steps.get_mut(i) {
+                        x.offset.0 = v;
+                    }
+                },
+            )}
+            {text_field(
+                format!("ramp.steps[{i}].capacity"),
+                "Capacity",
+                Kind::Integer,
+                None,
+                move |s: &Settings| s.ramp.steps.get(i).map(|x| x.capacity.0.clone()).unwrap_or_default(),
+                move |s: &mut Settings, v| {
+                    if let Some(x) = s.ramp.steps.get_mut(i) {
+                        x.capacity.0 = v;
+                    }
+                },
+            )}
+            <div class="row-buttons">
+                <button
+                    type="button"
+                    class="icon danger"
+                    id=format!("step-{i}-remove")
+                    aria-label=format!("Remove step {}", i + 1)
+                    on:click=move |_| {
+                        state.settings.update(|s| {
+                            if i < s.ramp.steps.len() {
+                                s.ramp.steps.remove(i);
+                            }
+                        });
+                        let left = count.get_untracked();
+                        if left == 0 {
+                            focus_later("add-step".into());
+                        } else {
+                            focus_later(format!("step-{}-remove", i.min(left - 1)));
+                        }
+                    }
+                >
+                    "\u{2715}"
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// The Ramp fieldset.
+#[component]
+pub fn RampSection() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shapes = Signal::derive(|| {
+        vec![
+            (
+                "tutorial".to_string(),
+                "Tutorial: step up to a peak".to_string(),
+            ),
+            ("steps".to_string(), "Explicit steps".to_string()),
+        ]
+    });
+    let tutorial = move || state.settings.with(|s| s.ramp.shape == RampShape::Tutorial);
+    let count = Memo::new(move |_| state.settings.with(|s| s.ramp.steps.len()));
+    view! {
+        <fieldset class="section" id="ramp">
+            <legend>"Ramp"</legend>
+            {select_field(
+                "ramp.shape".into(),
+                "Shape",
+                shapes,
+                |s: &Settings| match s.ramp.shape {
+                    RampShape::Tutorial => "tutorial".to_string(),
+                    RampShape::Steps => "steps".to_string(),
+                },
+                |s: &mut Settings, v: String| {
+                    s.ramp.shape = if v == "steps" { RampShape::Steps } else { RampShape::Tutorial };
+                },
+            )}
+            {move || {
+                if tutorial() {
+                    view! {
+                        <div class="group" role="group" aria-label="Tutorial shape">
+                            {text_field(
+                                "ramp.start".into(),
+                                "Start capacity",
+                                Kind::Integer,
+                                None,
+                                |s: &Settings| s.ramp.start.0.clone(),
+                                |s: &mut Settings, v| s.ramp.start.0 = v,
+                            )}
+                            {text_field(
+                                "ramp.increment".into(),
+                                "Increment",
+                                Kind::Integer,
+                                None,
+                                |s: &Settings| s.ramp.increment.0.clone(),
+                                |s: &mut Settings, v| s.ramp.increment.0 = v,
+                            )}
+                            {text_field(
+                                "ramp.interval".into(),
+                                "Interval (seconds)",
+                                Kind::Decimal,
+                                None,
+                                |s: &Settings| s.ramp.interval.0.clone(),
+                                |s: &mut Settings, v| s.ramp.interval.0 = v,
+                            )}
+                            {text_field(
+                                "ramp.peak".into(),
+                                "Peak capacity",
+                                Kind::Integer,
+                                Some("At most the total of the clouds' maxima.".into()),
+                                |s: &Settings| s.ramp.peak.0.clone(),
+                                |s: &mut Settings, v| s.ramp.peak.0 = v,
+                            )}
+                        </div>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <div class="group" role="group" aria-label="Explicit steps">
+                            <ol class="rows" aria-label="Ramp steps">
+                                {move || (0..count.get()).map(|i| step_row(state, i, count)).collect_view()}
+                            </ol>
+                            {field_message("ramp.steps".into())}
+                            <button
+                                type="button"
+                                class="secondary"
+                                id="add-step"
+                                on:click=move |_| {
+                                    state.settings.update(|s| s.ramp.push_step());
+                                    let i = count.get_untracked().saturating_sub(1);
+                                    focus_later(dom_id(&format!("ramp.steps[{i}].offset")));
+                                }
+                            >
+                                "Add step"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+            {text_field(
+                "ramp.hold".into(),
+                "Hold after the last step (seconds)",
+                Kind::Decimal,
+                None,
+                |s: &Settings| s.ramp.hold.0.clone(),
+                |s: &mut Settings, v| s.ramp.hold.0 = v,
+            )}
+            {text_field(
+                "ramp.final_capacity".into(),
+                "Final capacity",
+                Kind::Integer,
+                Some("Set when the hold is over (the tutorial: 0).".into()),
+                |s: &Settings| s.ramp.final_capacity.0.clone(),
+                |s: &mut Settings, v| s.ramp.final_capacity.0 = v,
+            )}
+            {checkbox_field(
+                "ramp.delete_domain",
+                "Then delete the domain",
+                None,
+                |s: &Settings| s.ramp.delete_domain,
+                |s: &mut Settings, v| s.ramp.delete_domain = v,
+            )}
+        </fieldset>
+    }
+}

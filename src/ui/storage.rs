@@ -1,0 +1,205 @@
+//! The browser edge of the settings: `localStorage`, the settings file (download and
+//! upload) and the page server's `/__pde/config.json`. No decisions here: what is valid
+//! and what is written is decided by `settings`.
+
+use std::time::Duration;
+
+use futures::future::{select, Either};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::settings::{self, import_json, parse_server_config, ImportError, ProxyOffer, Settings};
+
+/// Where the non-secret settings live.
+pub const SETTINGS_KEY: &str = "pde.settings";
+/// Where the secret key and session token live, only when the person asks to be
+/// remembered on this device.
+pub const SECRET_KEY: &str = "pde.secret";
+/// The page server's description of its proxies.
+pub const SERVER_CONFIG_URL: &str = "/__pde/config.json";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// What was found in `localStorage` at start.
+pub struct Loaded {
+    /// The stored settings, or the tutorial defaults.
+    pub settings: Settings,
+    /// Whether settings were stored (a returning visitor).
+    pub stored: bool,
+    /// The remembered secret, if any.
+    pub secret: Option<String>,
+    /// A message when stored settings could not be used.
+    pub problem: Option<String>,
+}
+
+/// The secret and token as remembered.
+#[derive(Serialize, Deserialize)]
+struct RememberedSecret {
+    secret: String,
+    #[serde(default)]
+    session_token: String,
+}
+
+/// Reads the stored settings and, when remembered, the secret.
+pub fn load() -> Loaded {
+    let storage = local_storage();
+    let text = storage
+        .as_ref()
+        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten());
+    let (mut settings, stored, problem) = match text {
+        None => (Settings::tutorial_defaults(), false, None),
+        Some(t) => match import_json(&t) {
+            Ok(s) => (s, true, None),
+            Err(e) => (
+                Settings::tutorial_defaults(),
+                false,
+                Some(format!(
+                    "The settings saved in this browser could not be used ({e}); the tutorial defaults are shown."
+                )),
+            ),
+        },
+    };
+    let remembered = storage
+        .as_ref()
+        .and_then(|s| s.get_item(SECRET_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str::<RememberedSecret>(&t).ok());
+    let secret = remembered.map(|r| {
+        settings.credentials.remember_secret = true;
+        settings.credentials.session_token = r.session_token;
+        r.secret
+    });
+    Loaded {
+        settings,
+        stored,
+        secret,
+        problem,
+    }
+}
+
+/// Saves the non-secret settings. Returns false when the browser refuses.
+pub fn save_settings(s: &Settings) -> bool {
+    let Some(storage) = local_storage() else {
+        return false;
+    };
+    match settings::export_json(s) {
+        Ok(text) => storage.set_item(SETTINGS_KEY, &text).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Stores the secret and token (only called when "remember" is ticked).
+pub fn remember_secret(secret: &str, session_token: &str) -> bool {
+    let Some(storage) = local_storage() else {
+        return false;
+    };
+    let value = RememberedSecret {
+        secret: secret.to_string(),
+        session_token: session_token.to_string(),
+    };
+    match serde_json::to_string(&value) {
+        Ok(text) => storage.set_item(SECRET_KEY, &text).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Removes the stored secret and token.
+pub fn forget_secret() {
+    if let Some(storage) = local_storage() {
+        // Nothing useful to do when the browser refuses to remove an item.
+        let _ = storage.remove_item(SECRET_KEY);
+    }
+}
+
+/// Offers the settings as a file download.
+pub fn download_settings(s: &Settings) -> Result<(), String> {
+    let text = settings::export_json(s).map_err(|e| e.to_string())?;
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser refused to create the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser refused to create the file")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into()
+        .map_err(|_| "no link")?;
+    anchor.set_href(&url);
+    anchor.set_download("phantom-decision-engine-settings.json");
+    anchor.click();
+    // The click has started the download; the URL is no longer needed.
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Why an uploaded file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// The file is larger than a settings file can be (checked before reading it).
+    #[error("The file is {0} bytes; a settings file is at most 256 KB")]
+    TooLarge(u64),
+    /// The browser could not read it.
+    #[error("The file could not be read")]
+    Unreadable,
+    /// It was read but is not acceptable.
+    #[error("{0}")]
+    Import(#[from] ImportError),
+}
+
+/// Reads and checks an uploaded settings file.
+pub async fn read_settings_file(file: web_sys::File) -> Result<Settings, UploadError> {
+    let size = file.size();
+    if size > settings::io::MAX_IMPORT_BYTES as f64 {
+        return Err(UploadError::TooLarge(size as u64));
+    }
+    let text = JsFuture::from(file.text())
+        .await
+        .map_err(|_| UploadError::Unreadable)?
+        .as_string()
+        .ok_or(UploadError::Unreadable)?;
+    Ok(import_json(&text)?)
+}
+
+/// Asks the page's server which proxies it offers. A 404, a failure, a malformed answer
+/// or no answer within 3 s all mean none.
+pub async fn fetch_server_offers() -> Vec<ProxyOffer> {
+    let fetch = async {
+        let window = web_sys::window()?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(SERVER_CONFIG_URL))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let text = JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        Some(parse_server_config(&text))
+    };
+    let timeout = gloo_timers::future::sleep(Duration::from_secs(3));
+    match select(Box::pin(fetch), Box::pin(timeout)).await {
+        Either::Left((offers, _)) => offers.unwrap_or_default(),
+        Either::Right(_) => Vec::new(),
+    }
+}
+
+/// This page's Content-Security-Policy (from its `<meta>`) and its own origin.
+pub fn page_policy() -> Option<(String, String)> {
+    let window = web_sys::window()?;
+    let policy = window
+        .document()?
+        .query_selector("meta[http-equiv=\"Content-Security-Policy\"]")
+        .ok()??
+        .get_attribute("content")?;
+    let origin = window.location().origin().ok()?;
+    Some((policy, origin))
+}
