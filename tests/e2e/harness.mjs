@@ -70,3 +70,47 @@ export function watchProblems(page) {
   page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
   return problems;
 }
+
+/** Starts the local Phantom-compatible endpoint (built by scripts/test) with `args`. */
+export async function startSim(args = []) {
+  const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+  const bin = process.env.PHANTOM_SIM_BIN || path.join(target, 'debug', 'phantom-sim');
+  if (!fs.existsSync(bin)) throw new Error(`${bin} not found: cargo build -p phantom-sim (scripts/test does)`);
+  const started = await startProcess(bin, ['--listen', '127.0.0.1:0', '--exit-after', '900', '--exit-with-stdin', '--control', ...args],
+    /phantom-sim listening on (http:\/\/\S+)/);
+  const url = started.match[1];
+  return {
+    url,
+    stop: started.stop,
+    /** The simulator's own record of what it received. */
+    log: async () => (await fetch(`${url}/__sim/log`)).json(),
+    state: async () => (await fetch(`${url}/__sim/state`)).json(),
+  };
+}
+
+/** Starts moto with authentication enforced and an IAM user (tests/support/moto_with_user.py). */
+export async function startMoto() {
+  const python = process.env.PYTHON || path.join(ROOT, '.venv', 'bin', 'python');
+  const started = await startProcess(python, [path.join(ROOT, 'tests/support/moto_with_user.py'), '--exit-after', '900'],
+    /^(\{.*\})$/m, { timeoutMs: 60_000 });
+  return { ...JSON.parse(started.match[1]), stop: started.stop };
+}
+
+/** Fills the Endpoint and Credentials sections the way a person would. */
+export async function fillConnection(page, { url, profile, scheme, region, connection = 'proxy', accessKey, secret }) {
+  await page.getByLabel('Phantom URL').fill(url);
+  if (profile) await page.getByLabel('Profile').selectOption(profile);
+  if (scheme) await page.getByLabel('Signature').selectOption(scheme);
+  if (region) await page.getByLabel('Region').fill(region);
+  await page.getByLabel('Connection').selectOption(connection);
+  await page.getByLabel('Access key ID').fill(accessKey);
+  await page.getByLabel('Secret access key').fill(secret);
+}
+
+/** Clicks "Test connection" and returns the final result text. */
+export async function testConnection(page) {
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const result = page.locator('.test-connection-result');
+  await result.locator('.ok, .error').first().waitFor({ timeout: 20_000 });
+  return (await result.innerText()).trim();
+}
