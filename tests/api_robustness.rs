@@ -2,6 +2,9 @@
 //! soup, random mutations of valid answers, hostile nesting; and a 1,000-instance answer
 //! parses correctly.
 
+#[path = "support/big_answer.rs"]
+mod big_answer;
+
 use std::fs;
 
 use phantom_de::api::action::{
@@ -134,27 +137,9 @@ fn hostile_nesting_is_refused_not_overflowed() {
         .contains("nested deeper"));
 }
 
-/// A Phantom-shaped DescribeAutoScalingGroups answer with `n` instances.
-pub fn thousand_instance_answer(n: usize) -> String {
-    let mut body = String::from(
-        "<DescribeAutoScalingGroupsResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2009-05-15/\"><ResponseMetadata><RequestId>big</RequestId></ResponseMetadata><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>big_domain</AutoScalingGroupName><LaunchConfigurationName>lc</LaunchConfigurationName><MinSize>1000</MinSize><MaxSize>1000</MaxSize><DesiredCapacity>1000</DesiredCapacity><AvailabilityZones/><Tags/><Instances>",
-    );
-    let states = ["200-REQUESTED", "400-PENDING", "600-RUNNING", "850-FAILED"];
-    for i in 0..n {
-        let cloud = if i % 3 == 0 { "sierra" } else { "hotel" };
-        let state = states[i % states.len()];
-        let health = if i % 4 == 3 { "Unhealthy" } else { "Healthy" };
-        body.push_str(&format!(
-            "<member><AutoScalingGroupName>big_domain</AutoScalingGroupName><InstanceId>i-{i:08x}</InstanceId><AvailabilityZone>{cloud}</AvailabilityZone><LifecycleState>{state}</LifecycleState><HealthStatus>{health}</HealthStatus><LaunchConfigurationName>lc</LaunchConfigurationName></member>"
-        ));
-    }
-    body.push_str("</Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>");
-    body
-}
-
 #[test]
 fn a_thousand_instances_parse_correctly() {
-    let body = thousand_instance_answer(1_000);
+    let body = big_answer::describe_groups_answer(1_000);
     let r = HttpResponse {
         status: 200,
         reason: "OK".into(),
