@@ -116,18 +116,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
             let started_ms = self.clock.now_ms();
             let (result, response) = self.attempt::<A>(action, &params, started_ms).await;
             let duration_ms = self.clock.now_ms() - started_ms;
-            let status = response.as_ref().map(|r| r.status);
+            let report = |error: Option<ApiError>, next: Option<NextStep>| Attempt {
+                action: A::NAME,
+                number,
+                started_ms,
+                duration_ms,
+                status: response.as_ref().map(|r| r.status),
+                error,
+                next,
+            };
             let error = match result {
                 Ok(output) => {
-                    on_attempt(&Attempt {
-                        action: A::NAME,
-                        number,
-                        started_ms,
-                        duration_ms,
-                        status,
-                        error: None,
-                        next: None,
-                    });
+                    on_attempt(&report(None, None));
                     return Ok(output);
                 }
                 Err(error) => error.redact(self.credentials_secret()),
@@ -151,15 +151,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
                 _ => NextStep::GiveUp,
             };
-            on_attempt(&Attempt {
-                action: A::NAME,
-                number,
-                started_ms,
-                duration_ms,
-                status,
-                error: Some(error.clone()),
-                next: Some(next.clone()),
-            });
+            on_attempt(&report(Some(error.clone()), Some(next.clone())));
             match next {
                 NextStep::RetryWithClockOffset(offset) => {
                     clock_corrected = true;
