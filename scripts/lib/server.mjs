@@ -7,8 +7,9 @@
 //        [--exit-after SECONDS] [--exit-with-stdin] [--allow-remote]
 //
 // The proxy forwards method, the path after the prefix, the query byte for byte, the body
-// and the signing headers, and sets `Host` to the backend's host:port — the value the app
-// signed. It never follows redirects and passes the backend's reason phrase on (Phantom
+// and the signing headers to the target's origin, and sets `Host` to the backend's
+// host:port — the value the app signed. The page already puts the endpoint's own path after
+// the prefix (/phantom/api/?... for https://host/api/), so a path in the target is ignored. It never follows redirects and passes the backend's reason phrase on (Phantom
 // puts its error code there). GET /__pde/config.json tells the page which proxies exist.
 import http from 'node:http';
 import https from 'node:https';
@@ -93,7 +94,6 @@ function serveStatic(opts, req, res, pathname) {
 
 function proxy(opts, entry, req, res) {
   const rest = req.url.slice(entry.prefix.length);
-  const base = entry.target.pathname.endsWith('/') ? entry.target.pathname : `${entry.target.pathname}/`;
   const headers = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!HOP_BY_HOP.has(name) && !name.startsWith('sec-')) headers[name] = value;
@@ -105,7 +105,7 @@ function proxy(opts, entry, req, res) {
     hostname: entry.target.hostname.replace(/^\[|\]$/g, ''),
     port: entry.target.port || (entry.target.protocol === 'https:' ? 443 : 80),
     method: req.method,
-    path: base + rest,
+    path: `/${rest}`,
     headers,
     rejectUnauthorized: !opts.insecure,
   }, (up) => {
