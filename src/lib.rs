@@ -15,5 +15,6 @@ pub mod engine;
 pub mod settings;
 pub mod sign;
 
+pub mod bench;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
