@@ -8,20 +8,23 @@ pub mod chart;
 pub mod clouds;
 pub mod credentials;
 pub mod domain;
+pub mod domainview;
 pub mod endpoint;
 pub mod fields;
 pub mod launch;
 pub mod preview;
 pub mod ramp;
 pub mod run;
+pub mod runner;
 pub mod state;
+pub mod steplog;
 pub mod storage;
 pub mod test_connection;
 pub mod toolbar;
 
 use leptos::prelude::*;
 
-use state::{AppState, Notice};
+use state::AppState;
 
 /// Mounts the app on the page's `<body>`.
 pub fn mount() {
@@ -33,13 +36,10 @@ pub fn mount() {
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::provide();
+    let run = runner::RunState::provide(state);
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        if state.errors.with_untracked(Vec::is_empty) {
-            state.notice.set(Some(Notice::info(
-                "The settings are valid and the plan below is ready. Running it arrives with the runner, which is not part of this build yet.",
-            )));
-        }
+        run.start(state);
     };
     view! {
         <header class="app-header">
@@ -59,6 +59,8 @@ pub fn App() -> impl IntoView {
                 <ramp::RampSection/>
                 <run::RunControls/>
             </form>
+            <domainview::DomainView/>
+            <steplog::StepLog/>
             <preview::PlanPreview/>
         </main>
     }

@@ -1,11 +1,16 @@
-//! The Run button: disabled, with the reason shown, while anything is invalid.
+//! The Run and Stop buttons: Run is disabled, with the reason shown, while anything is
+//! invalid or a run is under way. Below them: the phase, the progress, a countdown to
+//! the next ramp step, and after an interrupted run the offer to scale the domain to 0.
 
 use leptos::prelude::*;
 
+use crate::engine::journal::{CapacityState, JournalSummary, Stage};
 use crate::settings::field_label;
 
 use super::fields::dom_id;
+use super::runner::RunState;
 use super::state::AppState;
+use super::steplog::end_text;
 
 /// How many problems are listed by name under the Run button.
 const LISTED: usize = 8;
@@ -14,7 +19,8 @@ const LISTED: usize = 8;
 #[component]
 pub fn RunControls() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let blocked = move || state.errors.with(|e| !e.is_empty());
+    let run = expect_context::<RunState>();
+    let blocked = move || state.errors.with(|e| !e.is_empty()) || run.active.get();
     let reason = move || {
         state.errors.with(|e| match e.len() {
             0 => "Ready: Run makes the requests of the plan below.".to_string(),
@@ -68,10 +74,176 @@ pub fn RunControls() -> impl IntoView {
             <button type="submit" disabled=blocked aria-describedby="run-reason">
                 "Run"
             </button>
+            <button
+                type="button"
+                class="danger"
+                disabled=move || !run.active.get()
+                on:click=move |_| run.stop()
+            >
+                "Stop"
+            </button>
             <span id="run-reason" class="reason" aria-live="polite">
                 {reason}
             </span>
             {problems}
+            <RunStatus/>
         </div>
+    }
+}
+
+/// The phase of a run, in words.
+pub fn phase_text(summary: &JournalSummary, last_stage: Option<Stage>, active: bool) -> String {
+    if let Some(report) = &summary.finished {
+        return format!("Finished: {}", end_text(&report.end));
+    }
+    if summary.started_ms.is_none() {
+        return "No run yet".to_string();
+    }
+    if !active {
+        let zero = summary.capacity == CapacityState::Confirmed { capacity: 0 };
+        return format!(
+            "Interrupted (the page was closed or reloaded during the run){}",
+            if zero {
+                "; the domain is now at capacity 0"
+            } else {
+                ""
+            }
+        );
+    }
+    if summary.stop_requested {
+        return "Stopping: setting capacity 0".to_string();
+    }
+    match last_stage {
+        Some(stage) => format!("Running: {stage}"),
+        None => "Running".to_string(),
+    }
+}
+
+/// Milliseconds until the next ramp step is due, and its capacity.
+pub fn next_step(summary: &JournalSummary, now_ms: f64) -> Option<(f64, u32)> {
+    if summary.ended() {
+        return None;
+    }
+    let start = summary.ramp_started_ms?;
+    let step = summary.remaining_steps().into_iter().next()?;
+    Some(((start + step.at_ms as f64 - now_ms).max(0.0), step.capacity))
+}
+
+/// Phase, progress, countdown, the leave-page warning and the scale-to-0 offer.
+#[component]
+fn RunStatus() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let run = expect_context::<RunState>();
+    let now = RwSignal::new(js_sys::Date::now());
+    // A 250 ms tick for the countdown while a run is active, cleared when it ends or
+    // when the component unmounts.
+    let ticker: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
+    Effect::new(move |_| {
+        let active = run.active.get();
+        if let Some(Some(h)) = ticker.try_get_value() {
+            h.clear();
+        }
+        ticker.try_set_value(None);
+        if active {
+            let handle = set_interval_with_handle(
+                move || {
+                    now.try_set(js_sys::Date::now());
+                },
+                std::time::Duration::from_millis(250),
+            )
+            .ok();
+            ticker.try_set_value(handle);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(h)) = ticker.try_get_value() {
+            h.clear();
+        }
+    });
+    // Leaving the page while capacity this run asked for may be running: warn.
+    let listener = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        let risky = run.active.get_untracked()
+            && run
+                .summary
+                .with_untracked(JournalSummary::capacity_may_be_running);
+        if risky {
+            ev.prevent_default();
+            ev.set_return_value("A run is under way and VMs may be running.");
+        }
+    });
+    on_cleanup(move || listener.remove());
+
+    let last_stage = Memo::new(move |_| {
+        run.events.with(|events| {
+            events.iter().rev().find_map(|e| match e {
+                crate::engine::journal::Event::RequestSent(s) => Some(s.stage),
+                _ => None,
+            })
+        })
+    });
+    let phase = move || {
+        run.summary
+            .with(|s| phase_text(s, last_stage.get(), run.active.get()))
+    };
+    let progress = move || {
+        run.summary.with(|s| {
+            (s.started_ms.is_some() && !s.schedule.is_empty()).then(|| {
+                let done = s.last_step.map_or(0, |l| l + 1);
+                let total = s.schedule.len();
+                view! {
+                    <span class="progress-text">{format!("Steps {done} / {total}")}</span>
+                    <progress max=total value=done></progress>
+                }
+            })
+        })
+    };
+    let countdown = move || {
+        let now = now.get();
+        run.active
+            .get()
+            .then(|| run.summary.with(|s| next_step(s, now)))
+            .flatten()
+            .map(|(ms, capacity)| {
+                view! {
+                    <span class="countdown">
+                        {format!("Next step (capacity {capacity}) in {:.1} s", ms / 1000.0)}
+                    </span>
+                }
+            })
+    };
+    let offer = move || {
+        let show = run.interrupted.get()
+            && run
+                .summary
+                .with(|s| !s.ended() && s.capacity_may_be_running());
+        show.then(|| {
+            let domain = run.summary.with(|s| s.domain.clone().unwrap_or_default());
+            view! {
+                <div class="interrupted" role="alert">
+                    <p>
+                        {format!(
+                            "The last run on domain {domain} was interrupted and VMs it asked for may still be running."
+                        )}
+                    </p>
+                    <button
+                        type="button"
+                        class="danger"
+                        disabled=move || run.active.get()
+                        on:click=move |_| run.scale_to_zero(state)
+                    >
+                        "Scale this domain to 0"
+                    </button>
+                    <p class="hint">"Resuming the remaining steps is not offered yet."</p>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="run-status" role="status">
+            <span class="phase">{phase}</span>
+            {progress}
+            {countdown}
+        </div>
+        {offer}
     }
 }

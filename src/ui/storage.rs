@@ -203,3 +203,60 @@ pub fn page_policy() -> Option<(String, String)> {
     let origin = window.location().origin().ok()?;
     Some((policy, origin))
 }
+
+/// Where the run journal lives (it holds no credential: see `engine::journal`).
+pub const JOURNAL_KEY: &str = "pde.journal";
+
+/// Saves the run journal. Returns false when the browser refuses.
+pub fn save_journal(journal: &crate::engine::journal::Journal) -> bool {
+    let Some(storage) = local_storage() else {
+        return false;
+    };
+    match journal.to_json() {
+        Ok(text) => storage.set_item(JOURNAL_KEY, &text).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Reads the stored run journal: `Ok(None)` when there is none.
+pub fn load_journal() -> Result<Option<crate::engine::journal::Journal>, String> {
+    let Some(text) = local_storage().and_then(|s| s.get_item(JOURNAL_KEY).ok().flatten()) else {
+        return Ok(None);
+    };
+    crate::engine::journal::Journal::from_json(&text)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// Offers `text` as a file download named `name` of type `mime`.
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser refused to create the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser refused to create the file")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into()
+        .map_err(|_| "no link")?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Puts `text` on the clipboard.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let promise = window.navigator().clipboard().write_text(text);
+    JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| "the browser refused to copy".to_string())
+}
