@@ -19,7 +19,7 @@ use phantom_de::engine::journal::{
     MonitorResult, Outcome, PlanProblem, RampStep, RequestDone, Retry, RunEnd, RunReport,
     SkipReason, Stage, Target, TeardownCause, TeardownOutcome, TeardownSkip,
 };
-use phantom_de::engine::run::{run, OnStepFailure, RunOptions};
+use phantom_de::engine::run::{resume_plan, run, OnStepFailure, ResumeProblem, RunOptions};
 use phantom_de::engine::stop::StopHandle;
 use phantom_de::engine::{Phase, Plan};
 use phantom_de::settings::{CloudSettings, Settings};
@@ -1952,4 +1952,136 @@ fn run_options_default_when_missing() {
     assert_eq!(options.monitor_interval_ms, 3_000);
     assert_eq!(options.on_step_failure, OnStepFailure::StopAndTearDown);
     assert!(!options.leave_running);
+}
+
+// ---- Resuming the remaining steps after a page reload -------------------------------
+
+/// The tutorial run's journal cut right after the ramp step that set `capacity` (as a page
+/// reload leaves it: no teardown, no RunFinished), and the plan it ran.
+fn interrupted_after(capacity: u32) -> (Vec<Event>, Plan) {
+    let done = Case::new().run();
+    let cut = done
+        .events
+        .iter()
+        .position(|e| matches!(e, Event::RampStep(s) if s.capacity == capacity))
+        .expect("that step");
+    let plan = Plan::from_settings(&tutorial_settings()).expect("plan");
+    (done.events[..=cut].to_vec(), plan)
+}
+
+/// Resumes `events` `jump_ms` after virtual time 0 on a server whose domain runs
+/// `running` VMs.
+fn resume_case(events: &[Event], plan: &Plan, jump_ms: u64, running: u32) -> Case {
+    let summary = JournalSummary::of(events);
+    let (resumed, resume) = resume_plan(plan, &summary).expect("resumable");
+    let mut case = Case::new();
+    case.server = case.server.with_existing(running);
+    case.plan = Some(resumed);
+    case.options.resume = Some(resume);
+    case.clock.jump(jump_ms);
+    case
+}
+
+#[test]
+fn a_resumed_run_keeps_the_original_deadlines() {
+    let (events, plan) = interrupted_after(2);
+    let original = Case::new().run().ramp_start();
+    // The page comes back 15 s after the ramp began: steps 3 and 4 are still ahead.
+    let done = resume_case(&events, &plan, original + 15_000, 2).run();
+    assert_eq!(done.report.end, RunEnd::Completed);
+    assert_eq!(
+        done.sets(),
+        [
+            (original + 20_000, 3),
+            (original + 30_000, 4),
+            (original + 90_000, 0)
+        ]
+    );
+    assert!(done.ramp_steps().iter().all(|s| s.lateness_ms == 0));
+    // No setup request is repeated.
+    assert!(done.log.iter().all(|s| s.action == "SetDesiredCapacity"));
+}
+
+#[test]
+fn a_late_resume_applies_only_the_newest_due_step() {
+    let (events, plan) = interrupted_after(2);
+    let original = Case::new().run().ramp_start();
+    // Back 35 s in: capacity 3 (at 20 s) and 4 (at 30 s) are both due; only 4 is sent.
+    let done = resume_case(&events, &plan, original + 35_000, 2).run();
+    assert_eq!(
+        done.sets(),
+        [(original + 35_000, 4), (original + 90_000, 0)]
+    );
+    let steps = done.ramp_steps();
+    assert_eq!(steps[0].capacity, 4);
+    assert_eq!(steps[0].lateness_ms, 5_000);
+    assert_eq!(steps[0].superseded.len(), 1);
+    assert_eq!(steps[0].superseded[0].capacity, 3);
+}
+
+#[test]
+fn stopping_a_resumed_run_tears_down_the_capacity_it_inherited() {
+    let (events, plan) = interrupted_after(2);
+    let original = Case::new().run().ramp_start();
+    let mut case = resume_case(&events, &plan, original + 12_000, 2);
+    // Stop before the resumed run sent anything: the interrupted run's 2 VMs still count.
+    case.stop_at(original + 13_000);
+    let done = case.run();
+    assert_eq!(done.sets(), [(original + 13_000, 0)]);
+    assert_eq!(
+        done.teardowns(),
+        [(TeardownCause::Stopped, TeardownOutcome::Done)]
+    );
+    assert_eq!(
+        done.server
+            .model
+            .borrow()
+            .domain
+            .as_ref()
+            .map(|d| d.desired),
+        Some(0)
+    );
+    // A journal of the resumed run alone says the same after a second reload.
+    let cut = &done.events[..1];
+    assert!(JournalSummary::of(cut).capacity_may_be_running());
+}
+
+#[test]
+fn resume_is_refused_when_there_is_nothing_sensible_to_resume() {
+    let (events, plan) = interrupted_after(2);
+    assert_eq!(
+        resume_plan(&plan, &JournalSummary::of(&[])).err(),
+        Some(ResumeProblem::NoRun)
+    );
+    let finished = Case::new().run();
+    assert_eq!(
+        resume_plan(&plan, &JournalSummary::of(&finished.events)).err(),
+        Some(ResumeProblem::Ended)
+    );
+    let before_ramp: Vec<Event> = events
+        .iter()
+        .take_while(|e| !matches!(e, Event::RampStarted(_)))
+        .cloned()
+        .collect();
+    assert_eq!(
+        resume_plan(&plan, &JournalSummary::of(&before_ramp)).err(),
+        Some(ResumeProblem::NoRamp)
+    );
+    let mut other = tutorial_settings();
+    other.domain.name = "another_domain".into();
+    let other_plan = Plan::from_settings(&other).expect("plan");
+    assert!(matches!(
+        resume_plan(&other_plan, &JournalSummary::of(&events)),
+        Err(ResumeProblem::OtherDomain { .. })
+    ));
+    // Cut after the final step fired, before RunFinished: nothing remains.
+    let all = Case::new().run().events;
+    let last_step = all
+        .iter()
+        .rposition(|e| matches!(e, Event::RampStep(_)))
+        .expect("a step");
+    assert_eq!(
+        resume_plan(&plan, &JournalSummary::of(&all[..=last_step])).err(),
+        Some(ResumeProblem::NothingLeft)
+    );
 }

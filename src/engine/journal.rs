@@ -866,6 +866,8 @@ impl JournalSummary {
                     started_ms: Some(e.at_ms),
                     domain: Some(e.domain.clone()),
                     schedule: e.schedule.clone(),
+                    // A resumed run owns what the interrupted one may have left running.
+                    capacity: e.options.resume.map(|r| r.capacity).unwrap_or_default(),
                     ..Self::default()
                 };
             }

@@ -32,7 +32,7 @@ use crate::api::{
 };
 
 use super::journal::{
-    count_instances, AttemptRecord, ErrorInfo, Event, JournalSummary, MonitorResult,
+    count_instances, AttemptRecord, CapacityState, ErrorInfo, Event, JournalSummary, MonitorResult,
     MonitorSnapshot, Outcome, PlanProblem, RampStarted, RampStep, RequestDone, RequestSent, RunEnd,
     RunFinished, RunReport, RunStarted, ScheduledStep, SkipReason, Stage, StopRequested,
     SupersededStep, Target, Teardown, TeardownCause, TeardownOutcome, TeardownSkip,
@@ -68,6 +68,11 @@ pub struct RunOptions {
     pub domain_gone_timeout_ms: u64,
     /// How often to look whether a deleted domain is gone, ms.
     pub domain_gone_poll_ms: u64,
+    /// Set when this run resumes the remaining steps of an interrupted one (see
+    /// [`resume_plan`]): its steps keep the original ramp's absolute deadlines, and the
+    /// capacity the interrupted run may have left running counts as this run's, so a stop
+    /// or failure tears it down.
+    pub resume: Option<Resume>,
 }
 
 impl Default for RunOptions {
@@ -78,8 +83,108 @@ impl Default for RunOptions {
             leave_running: false,
             domain_gone_timeout_ms: 120_000,
             domain_gone_poll_ms: 3_000,
+            resume: None,
         }
     }
+}
+
+/// What a resumed run carries over from the interrupted one.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resume {
+    /// The interrupted run's ramp start (ms since the epoch): the deadlines stay absolute.
+    pub ramp_started_ms: f64,
+    /// The capacity as the interrupted run's journal knew it.
+    pub capacity: CapacityState,
+}
+
+// `RunOptions` compares its resume time as a number; the journal never holds NaN.
+impl Eq for Resume {}
+
+/// Why the remaining steps of an interrupted run cannot be resumed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ResumeProblem {
+    /// The journal holds no run.
+    #[error("there is no interrupted run to resume")]
+    NoRun,
+    /// The run finished (completed, stopped or failed).
+    #[error("the run has ended; there is nothing to resume")]
+    Ended,
+    /// The run never got past its setup: run it again instead.
+    #[error("the run stopped before its ramp began; start a new run instead")]
+    NoRamp,
+    /// Every step fired already.
+    #[error("no ramp steps remain")]
+    NothingLeft,
+    /// The settings now drive another domain.
+    #[error("the settings now drive domain {current:?}, the interrupted run drove {journal:?}; set the domain back to resume")]
+    OtherDomain {
+        /// The domain of the current settings.
+        current: String,
+        /// The domain of the interrupted run.
+        journal: String,
+    },
+}
+
+/// The plan and options that resume an interrupted run: the steps its journal has not fired
+/// (with the capacities and times it planned), then the current plan's untimed end requests
+/// (e.g. deleting the domain), at the original ramp's deadlines. Steps already due when
+/// the resumed run starts are coalesced like any late wake-up: the newest applies once.
+pub fn resume_plan(
+    current: &Plan,
+    summary: &JournalSummary,
+) -> Result<(Plan, Resume), ResumeProblem> {
+    if summary.started_ms.is_none() {
+        return Err(ResumeProblem::NoRun);
+    }
+    if summary.ended() {
+        return Err(ResumeProblem::Ended);
+    }
+    let journal = summary.domain.clone().ok_or(ResumeProblem::NoRun)?;
+    let ramp_started_ms = summary.ramp_started_ms.ok_or(ResumeProblem::NoRamp)?;
+    let current_domain = domain_of(current).unwrap_or_default();
+    if current_domain != journal {
+        return Err(ResumeProblem::OtherDomain {
+            current: current_domain,
+            journal,
+        });
+    }
+    let remaining = summary.remaining_steps();
+    let Some(last) = remaining.last() else {
+        return Err(ResumeProblem::NothingLeft);
+    };
+    let end_ms = last.at_ms;
+    let mut requests: Vec<PlannedRequest> = remaining
+        .iter()
+        .map(|step| PlannedRequest {
+            phase: step.phase,
+            at_ms: Some(step.at_ms),
+            request: Request::SetDesiredCapacity(SetDesiredCapacity {
+                name: journal.clone(),
+                desired_capacity: step.capacity,
+                honor_cooldown: None,
+            }),
+            condition: None,
+        })
+        .collect();
+    requests.extend(
+        current
+            .requests
+            .iter()
+            .filter(|p| p.phase == Phase::End && p.at_ms.is_none())
+            .cloned(),
+    );
+    let plan = Plan {
+        requests,
+        schedule: remaining.iter().map(|s| (s.at_ms, s.capacity)).collect(),
+        end_ms,
+    };
+    Ok((
+        plan,
+        Resume {
+            ramp_started_ms,
+            capacity: summary.capacity,
+        },
+    ))
 }
 
 /// Executes `plan` with `client` (and its clock), telling `on_event` every happening as
@@ -588,7 +693,10 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
     async fn main(&self, shape: &Shape<'_>) -> Result<(), Failure> {
         let mut facts = Facts::default();
         let domain_created = self.untimed(shape.setup, &mut facts).await?;
-        let ramp_start = self.now();
+        let ramp_start = self
+            .options
+            .resume
+            .map_or_else(|| self.now(), |r| r.ramp_started_ms);
         self.emit(Event::RampStarted(RampStarted {
             at_ms: ramp_start,
             domain_created,

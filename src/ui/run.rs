@@ -218,6 +218,7 @@ fn RunStatus() -> impl IntoView {
                 .with(|s| !s.ended() && s.capacity_may_be_running());
         show.then(|| {
             let domain = run.summary.with(|s| s.domain.clone().unwrap_or_default());
+            let remaining = run.summary.with(|s| s.remaining_steps().len());
             view! {
                 <div class="interrupted" role="alert">
                     <p>
@@ -233,7 +234,24 @@ fn RunStatus() -> impl IntoView {
                     >
                         "Scale this domain to 0"
                     </button>
-                    <p class="hint">"Resuming the remaining steps is not offered yet."</p>
+                    {(remaining > 0)
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    disabled=move || run.active.get()
+                                    on:click=move |_| run.resume(state)
+                                >
+                                    "Resume the remaining steps"
+                                </button>
+                                <p class="hint">
+                                    {format!(
+                                        "{remaining} step(s) left; they keep their original times, and steps already due are merged into the newest."
+                                    )}
+                                </p>
+                            }
+                        })}
                 </div>
             }
         })

@@ -13,8 +13,9 @@ use crate::engine::journal::{
     AttemptRecord, ErrorInfo, Event, Journal, JournalSummary, Outcome, RequestDone, RequestSent,
     Stage, Target,
 };
-use crate::engine::run::{run, RunOptions};
+use crate::engine::run::{resume_plan, run, RunOptions};
 use crate::engine::stop::StopHandle;
+use crate::engine::Plan;
 
 use super::state::{AppState, Notice};
 use super::storage;
@@ -80,24 +81,64 @@ impl RunState {
         if self.active.get_untracked() || !app.errors.with_untracked(Vec::is_empty) {
             return;
         }
+        let Ok(plan) = app.plan.get_untracked() else {
+            app.notice.set(Some(Notice::error(
+                "Nothing was sent: correct the marked settings first.",
+            )));
+            return;
+        };
+        self.launch(app, plan, RunOptions::default(), false);
+    }
+
+    /// After an interrupted run: runs its remaining steps at their original times (steps
+    /// already due are coalesced, the newest applied once), appending to its log.
+    pub fn resume(&self, app: AppState) {
+        if self.active.get_untracked() {
+            return;
+        }
+        let Ok(current) = app.plan.get_untracked() else {
+            app.notice.set(Some(Notice::error(
+                "Nothing was sent: correct the marked settings first.",
+            )));
+            return;
+        };
+        match self
+            .summary
+            .with_untracked(|summary| resume_plan(&current, summary))
+        {
+            Ok((plan, resume)) => {
+                let options = RunOptions {
+                    resume: Some(resume),
+                    ..RunOptions::default()
+                };
+                self.launch(app, plan, options, true);
+            }
+            Err(problem) => app
+                .notice
+                .set(Some(Notice::error(format!("Nothing was sent: {problem}.")))),
+        }
+    }
+
+    /// Runs `plan` with the current endpoint and credentials; `keep_log` appends to the
+    /// journal instead of starting a new one.
+    fn launch(&self, app: AppState, plan: Plan, options: RunOptions, keep_log: bool) {
         let settings = app.settings.get_untracked();
         let secret = app.secret.get_untracked();
-        let (config, credentials, plan) = match (
-            settings.client_config(),
-            settings.credentials(&secret),
-            app.plan.get_untracked(),
-        ) {
-            (Ok(c), Ok(k), Ok(p)) => (c, k, p),
+        let (config, credentials) = match (settings.client_config(), settings.credentials(&secret))
+        {
+            (Ok(c), Ok(k)) => (c, k),
             _ => {
                 app.notice.set(Some(Notice::error(
-                    "Nothing was sent: correct the marked settings first.",
+                    "Enter the endpoint and credentials first: nothing was sent.",
                 )));
                 return;
             }
         };
         let stop = StopHandle::new();
         self.stop.set_value(Some(stop.clone()));
-        self.events.set(Vec::new());
+        if !keep_log {
+            self.events.set(Vec::new());
+        }
         self.interrupted.set(false);
         self.active.set(true);
         app.notice.set(None);
@@ -114,7 +155,7 @@ impl RunState {
             let mut on_event = |event: &Event| {
                 events.try_update(|v| v.push(event.clone()));
             };
-            let _report = run(&client, &plan, &RunOptions::default(), &stop, &mut on_event).await;
+            let _report = run(&client, &plan, &options, &stop, &mut on_event).await;
             active.try_set(false);
         });
     }

@@ -173,6 +173,37 @@ test('Stop in the middle of the ramp leaves capacity 0', async () => {
   }
 });
 
+test('after a reload in the middle of a run, "Resume the remaining steps" finishes the ramp at its original times', async () => {
+  const { sim, page, close } = await openRunPage('v2-hmac-sha256');
+  try {
+    await runButton(page).click();
+    await waitForLine(page, 'Ramp step 2');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Phantom Decision Engine' }).waitFor({ timeout: 15_000 });
+    const resume = page.getByRole('button', { name: 'Resume the remaining steps' });
+    await resume.waitFor();
+    await page.getByLabel('Secret access key').fill(SECRET);
+    await resume.click();
+    await waitForLine(page, 'Run finished', 30_000);
+    const log = (await sim.log()).filter((r) => r.action === 'SetDesiredCapacity');
+    const sets = log.map((r) => Number(param(r, 'DesiredCapacity')));
+    // No capacity is sent twice or out of order: the resumed run goes on from where the
+    // first one stopped (a step that fell due during the reload is merged into the next).
+    assert.deepEqual(sets.slice(0, 2), [1, 2], JSON.stringify(sets));
+    assert.equal(sets.at(-1), 0, JSON.stringify(sets));
+    assert.ok(sets.slice(0, -1).every((c, i, a) => i === 0 || c > a[i - 1]), JSON.stringify(sets));
+    assert.ok(sets.includes(4), JSON.stringify(sets));
+    // The final 0 keeps its original time: 3 s (hold) after the 4th step's planned time.
+    const first = log[0].received_ms;
+    const last = log.at(-1).received_ms;
+    assert.ok(Math.abs(last - first - 6_000) < 400, `final step at +${last - first} ms, planned +6000`);
+    const d = (await sim.state()).domains.find((x) => x.name === 'my_domain');
+    assert.equal(Number(d.desired), 0);
+  } finally {
+    await close();
+  }
+});
+
 test('a reload in the middle of a run shows the old log and offers to scale the domain to 0', async () => {
   const { sim, page, close } = await openRunPage('v2-hmac-sha256');
   try {
