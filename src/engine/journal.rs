@@ -81,6 +81,9 @@ pub enum Stage {
     Monitor,
     /// Capacity 0 after a stop or a failure.
     Teardown,
+    /// A request the person asked for outside a plan (scale to 0 after a reload,
+    /// terminate or replace one VM).
+    Manual,
 }
 
 impl Stage {
@@ -93,6 +96,7 @@ impl Stage {
             Stage::End => "End",
             Stage::Monitor => "Monitor",
             Stage::Teardown => "Teardown",
+            Stage::Manual => "By hand",
         }
     }
 }

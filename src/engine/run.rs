@@ -324,10 +324,68 @@ pub fn target_of(request: &Request) -> Target {
             domain: a.name.clone(),
             capacity: a.desired_capacity,
         },
+        Request::TerminateInstanceInAutoScalingGroup(a) => Target::Other {
+            detail: format!(
+                "{} ({})",
+                a.instance_id,
+                if a.should_decrement_desired_capacity {
+                    "terminate, capacity - 1"
+                } else {
+                    "replace"
+                }
+            ),
+        },
         other => Target::Other {
             detail: other.name().to_string(),
         },
     }
+}
+
+/// Sends one request outside a plan — scale a domain to 0 after a reload, terminate or
+/// replace one VM — and journals it exactly like the runner's requests (a `RequestSent`,
+/// then a `RequestDone` with every attempt), numbered `no`. Returns the request id.
+pub async fn one_off<T: Transport, C: Clock>(
+    client: &Client<T, C>,
+    stage: Stage,
+    request: &Request,
+    no: u32,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Option<String>, ApiError> {
+    let target = target_of(request);
+    let action = request.name().to_string();
+    let started_ms = client.clock().now_ms();
+    on_event(&Event::RequestSent(RequestSent {
+        no,
+        stage,
+        action: action.clone(),
+        target: target.clone(),
+        at_ms: started_ms,
+    }));
+    let mut attempts = Vec::new();
+    let result = call_request(client, request, &mut |a| {
+        attempts.push(AttemptRecord::from(a))
+    })
+    .await;
+    let outcome = match &result {
+        Ok((_, request_id)) => Outcome::Ok {
+            request_id: request_id.clone(),
+            detail: None,
+        },
+        Err(error) => Outcome::Failed {
+            error: ErrorInfo::from(error),
+        },
+    };
+    on_event(&Event::RequestDone(RequestDone {
+        no,
+        stage,
+        action,
+        target,
+        attempts,
+        outcome,
+        started_ms,
+        ended_ms: client.clock().now_ms(),
+    }));
+    result.map(|(_, request_id)| request_id)
 }
 
 /// One timed step of the plan.

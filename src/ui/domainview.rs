@@ -203,6 +203,7 @@ pub fn DomainView() -> impl IntoView {
                 <h2>"Domain"</h2>
                 {table}
                 {chart}
+                <super::instances::InstanceList/>
             </section>
         </Show>
     }

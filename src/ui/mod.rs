@@ -11,6 +11,7 @@ pub mod domain;
 pub mod domainview;
 pub mod endpoint;
 pub mod fields;
+pub mod instances;
 pub mod launch;
 pub mod preview;
 pub mod ramp;

@@ -229,7 +229,7 @@ fn RunStatus() -> impl IntoView {
                     <button
                         type="button"
                         class="danger"
-                        disabled=move || run.active.get()
+                        disabled=move || run.active.get() || run.manual.get()
                         on:click=move |_| run.scale_to_zero(state)
                     >
                         "Scale this domain to 0"

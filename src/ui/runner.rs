@@ -6,19 +6,21 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::action::SetDesiredCapacity;
-use crate::api::fetch::{BrowserClock, FetchTransport};
-use crate::api::{Attempt, Client, Clock};
-use crate::engine::journal::{
-    AttemptRecord, ErrorInfo, Event, Journal, JournalSummary, Outcome, RequestDone, RequestSent,
-    Stage, Target,
+use crate::api::action::{
+    DescribeAutoScalingGroups, SetDesiredCapacity, TerminateInstanceInAutoScalingGroup,
 };
-use crate::engine::run::{resume_plan, run, RunOptions};
+use crate::api::fetch::{BrowserClock, FetchTransport};
+use crate::api::{Client, Instance, Request};
+use crate::engine::journal::{Event, Journal, JournalSummary, Stage};
+use crate::engine::run::{one_off, resume_plan, run, RunOptions};
 use crate::engine::stop::StopHandle;
 use crate::engine::Plan;
 
 use super::state::{AppState, Notice};
 use super::storage;
+
+/// Requests by hand are numbered above this, apart from a run's own numbers.
+const MANUAL_NUMBERS: u32 = 1_000_000;
 
 /// The run, shared through context. Copy: every field is a reactive handle.
 #[derive(Clone, Copy)]
@@ -31,6 +33,12 @@ pub struct RunState {
     pub interrupted: RwSignal<bool>,
     /// The summary of `events`.
     pub summary: Memo<JournalSummary>,
+    /// The domain's VMs as last listed ("List VMs"); `None` until listed.
+    pub instances: RwSignal<Option<Vec<Instance>>>,
+    /// A listing is under way.
+    pub listing: RwSignal<bool>,
+    /// A request by hand (scale to 0, terminate, replace) is under way.
+    pub manual: RwSignal<bool>,
     stop: StoredValue<Option<StopHandle>>,
 }
 
@@ -58,6 +66,9 @@ impl RunState {
             active: RwSignal::new(false),
             interrupted: RwSignal::new(interrupted),
             summary,
+            instances: RwSignal::new(None),
+            listing: RwSignal::new(false),
+            manual: RwSignal::new(false),
             stop: StoredValue::new(None),
         };
         provide_context(state);
@@ -167,28 +178,39 @@ impl RunState {
         }
     }
 
-    /// After an interrupted run: sets the journal's domain to capacity 0 and appends the
-    /// request and its outcome to the journal.
-    pub fn scale_to_zero(&self, app: AppState) {
-        if self.active.get_untracked() {
-            return;
-        }
-        let Some(domain) = self.summary.with_untracked(|s| s.domain.clone()) else {
-            return;
-        };
+    /// The endpoint and credentials of the current settings, or a notice saying what to
+    /// fix (nothing is sent then).
+    fn client(&self, app: AppState) -> Option<Client<FetchTransport, BrowserClock>> {
         let settings = app.settings.get_untracked();
         let secret = app.secret.get_untracked();
-        let (config, credentials) = match (settings.client_config(), settings.credentials(&secret))
-        {
-            (Ok(c), Ok(k)) => (c, k),
+        match (settings.client_config(), settings.credentials(&secret)) {
+            (Ok(config), Ok(credentials)) => Some(Client::new(
+                config,
+                credentials,
+                FetchTransport,
+                BrowserClock,
+                Box::new(js_sys::Math::random),
+            )),
             _ => {
                 app.notice.set(Some(Notice::error(
                     "Enter the endpoint and credentials first: nothing was sent.",
                 )));
-                return;
+                None
             }
-        };
-        let no = self.events.with_untracked(|events| {
+        }
+    }
+
+    /// The domain the journal is about, or else the one the settings name.
+    fn domain(&self, app: AppState) -> String {
+        self.summary
+            .with_untracked(|s| s.domain.clone())
+            .unwrap_or_else(|| app.settings.with_untracked(|s| s.domain.name.clone()))
+    }
+
+    /// The next number for a request by hand. These start at 1,000,001 so they never
+    /// collide with the numbers of a run going on in the same journal.
+    fn next_no(&self) -> u32 {
+        self.events.with_untracked(|events| {
             events
                 .iter()
                 .filter_map(|e| match e {
@@ -197,65 +219,92 @@ impl RunState {
                 })
                 .max()
                 .unwrap_or(0)
+                .max(MANUAL_NUMBERS)
                 + 1
-        });
-        self.active.set(true);
-        let events = self.events;
-        let active = self.active;
+        })
+    }
+
+    /// Sends `request` outside a plan, appending it to the journal (also while a run goes
+    /// on: the person may terminate or replace a VM at any time).
+    fn send_one(
+        &self,
+        app: AppState,
+        stage: Stage,
+        request: Request,
+        then: impl FnOnce() + 'static,
+    ) {
+        if self.manual.get_untracked() {
+            return;
+        }
+        let Some(client) = self.client(app) else {
+            return;
+        };
+        let no = self.next_no();
+        self.manual.set(true);
+        let (events, manual) = (self.events, self.manual);
         spawn_local(async move {
-            let client = Client::new(
-                config,
-                credentials,
-                FetchTransport,
-                BrowserClock,
-                Box::new(js_sys::Math::random),
-            );
-            let request = SetDesiredCapacity {
-                name: domain.clone(),
-                desired_capacity: 0,
-                honor_cooldown: None,
+            let mut on_event = |event: &Event| {
+                events.try_update(|v| v.push(event.clone()));
             };
-            let target = Target::Capacity {
-                domain,
-                capacity: 0,
+            let _ = one_off(&client, stage, &request, no, &mut on_event).await;
+            manual.try_set(false);
+            then();
+        });
+    }
+
+    /// After an interrupted run: sets the journal's domain to capacity 0 (journaled).
+    pub fn scale_to_zero(&self, app: AppState) {
+        if self.active.get_untracked() {
+            return;
+        }
+        let Some(domain) = self.summary.with_untracked(|s| s.domain.clone()) else {
+            return;
+        };
+        let request = Request::SetDesiredCapacity(SetDesiredCapacity {
+            name: domain,
+            desired_capacity: 0,
+            honor_cooldown: None,
+        });
+        self.send_one(app, Stage::Teardown, request, || {});
+    }
+
+    /// Lists the domain's VMs (a read; not journaled).
+    pub fn list_instances(&self, app: AppState) {
+        let Some(client) = self.client(app) else {
+            return;
+        };
+        let domain = self.domain(app);
+        let (instances, listing, notice) = (self.instances, self.listing, app.notice);
+        listing.set(true);
+        spawn_local(async move {
+            let action = DescribeAutoScalingGroups {
+                names: vec![domain],
             };
-            let action = "SetDesiredCapacity".to_string();
-            let started_ms = client.clock().now_ms();
-            events.try_update(|v| {
-                v.push(Event::RequestSent(RequestSent {
-                    no,
-                    stage: Stage::Teardown,
-                    action: action.clone(),
-                    target: target.clone(),
-                    at_ms: started_ms,
-                }))
+            match client.call(&action, &mut |_| {}).await {
+                Ok(r) => {
+                    let vms: Vec<Instance> =
+                        r.output.into_iter().flat_map(|g| g.instances).collect();
+                    instances.try_set(Some(vms));
+                }
+                Err(e) => {
+                    notice.try_set(Some(Notice::error(format!("Listing the VMs failed: {e}"))));
+                }
+            }
+            listing.try_set(false);
+        });
+    }
+
+    /// Terminates one VM: `decrement` shrinks the domain by one, otherwise Phantom
+    /// replaces it. Journaled; the list is read again afterwards.
+    pub fn terminate(&self, app: AppState, instance_id: String, decrement: bool) {
+        let request =
+            Request::TerminateInstanceInAutoScalingGroup(TerminateInstanceInAutoScalingGroup {
+                instance_id,
+                should_decrement_desired_capacity: decrement,
             });
-            let mut attempts = Vec::new();
-            let mut on_attempt = |a: &Attempt| attempts.push(AttemptRecord::from(a));
-            let result = client.call(&request, &mut on_attempt).await;
-            let outcome = match result {
-                Ok(r) => Outcome::Ok {
-                    request_id: r.request_id,
-                    detail: None,
-                },
-                Err(e) => Outcome::Failed {
-                    error: ErrorInfo::from(&e),
-                },
-            };
-            let ended_ms = client.clock().now_ms();
-            events.try_update(|v| {
-                v.push(Event::RequestDone(RequestDone {
-                    no,
-                    stage: Stage::Teardown,
-                    action,
-                    target,
-                    attempts,
-                    outcome,
-                    started_ms,
-                    ended_ms,
-                }))
-            });
-            active.try_set(false);
+        let this = *self;
+        self.send_one(app, Stage::Manual, request, move || {
+            this.list_instances(app)
         });
     }
 }

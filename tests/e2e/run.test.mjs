@@ -173,6 +173,39 @@ test('Stop in the middle of the ramp leaves capacity 0', async () => {
   }
 });
 
+test('during a run, VMs are listed and one is replaced and one terminated with the right decrement flag', async () => {
+  const { sim, page, close } = await openRunPage('v2-hmac-sha256');
+  try {
+    // A long hold keeps the 4 VMs while we act on them.
+    await page.getByLabel('Hold after the last step (seconds)').fill('30');
+    await runButton(page).click();
+    await waitForLine(page, 'Ramp step 4');
+    await page.waitForTimeout(800); // the simulator gives ids once a VM is pending
+    await page.getByRole('button', { name: 'List VMs' }).click();
+    const rows = page.locator('table.vm-list tbody tr');
+    await rows.nth(3).waitFor();
+    assert.equal(await rows.count(), 4);
+    assert.deepEqual(await page.locator('table.vm-list tbody tr td:nth-child(2)').allTextContents(), ['hotel', 'hotel', 'hotel', 'hotel']);
+    const ids = (await page.locator('table.vm-list tbody tr td:nth-child(1)').allTextContents()).map((t) => t.trim());
+    await page.getByRole('button', { name: `Replace ${ids[0]}` }).click();
+    await waitForLine(page, `${ids[0]} (replace)`);
+    await page.getByRole('button', { name: `Terminate ${ids[1]}` }).click();
+    await waitForLine(page, `${ids[1]} (terminate, capacity - 1)`);
+    const terminations = (await sim.log()).filter((r) => r.action === 'TerminateInstanceInAutoScalingGroup');
+    assert.deepEqual(terminations.map((r) => [param(r, 'InstanceId'), param(r, 'ShouldDecrementDesiredCapacity'), r.status]),
+      [[ids[0], 'false', 200], [ids[1], 'true', 200]]);
+    const d = (await sim.state()).domains.find((x) => x.name === 'my_domain');
+    assert.equal(Number(d.desired), 3, 'terminate lowered the domain by one; replace did not');
+    // Stop: the run tears down to 0 as usual.
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await waitForLine(page, 'Run finished');
+    const after = (await sim.state()).domains.find((x) => x.name === 'my_domain');
+    assert.equal(Number(after.desired), 0);
+  } finally {
+    await close();
+  }
+});
+
 test('after a reload in the middle of a run, "Resume the remaining steps" finishes the ramp at its original times', async () => {
   const { sim, page, close } = await openRunPage('v2-hmac-sha256');
   try {
@@ -262,6 +295,42 @@ test('faults (throttling, 500s, latency) show as retries in the log and the fina
     assert.equal(Number(d.desired), 0);
     // Chromium reports the deliberate 400s and 500 as failed fetches; nothing else.
     const expected = (p) => /(HTTP (400|500)|status of (400|500))/.test(p) || /Action=DescribeAutoScalingGroups.* net::ERR_ABORTED$/.test(p);
+    assert.deepEqual(problems.filter((p) => !expected(p)), []);
+  } finally {
+    await close();
+  }
+});
+
+test('a connection reset and an answer slower than the request timeout are retried, and the final capacity is reached', async () => {
+  // The first SetDesiredCapacity is answered by a reset connection.
+  const faults = { force: [{ action: 'SetDesiredCapacity', kind: 'reset', count: 1 }] };
+  const { sim, page, problems, close } = await openRunPage('v2-hmac-sha256', faults);
+  try {
+    await page.getByLabel('Request timeout (seconds)').fill('1');
+    await runButton(page).click();
+    // Step 1 succeeds on its second attempt (after the reset)...
+    await waitForLine(page, 'ok after retrying once');
+    // ...then the server takes 1.5 s per SetDesiredCapacity: step 2's first attempt times out.
+    const slow = { latency_ms_by_action: { SetDesiredCapacity: 1500 } };
+    const put = (body) => fetch(`${sim.url}/__sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await put(slow)).status, 200);
+    await page.waitForTimeout(1_600);
+    assert.equal((await put({})).status, 200);
+    await waitForLine(page, 'Run finished', 40_000);
+    assert.match(await logText(page), /Run finished\s+completed/);
+    await page.locator('#log-filter').selectOption('retried');
+    const retried = (await page.locator('.step-log .log-line').allInnerTexts()).join('\n');
+    assert.match(retried, /my_domain → 1[\s\S]*ok after retrying once/, retried);
+    assert.match(retried, /my_domain → 2[\s\S]*ok after retrying/, retried);
+    const log = (await sim.log()).filter((r) => r.action === 'SetDesiredCapacity');
+    assert.equal(log[0].status, 0, 'the first attempt was reset');
+    const d = (await sim.state()).domains.find((x) => x.name === 'my_domain');
+    assert.equal(Number(d.desired), 0);
+    const capacities = log.filter((r) => r.status === 200).map((r) => Number(param(r, 'DesiredCapacity')));
+    assert.deepEqual([...new Set(capacities)], [1, 2, 3, 4, 0], JSON.stringify(capacities));
+    // Through the same-origin proxy the reset reaches the page as the proxy's 502, and
+    // the timed-out fetch is aborted; Chromium reports those, nothing else.
+    const expected = (p) => /HTTP 502|status of 502 \(Bad Gateway\)|net::ERR_ABORTED/.test(p);
     assert.deepEqual(problems.filter((p) => !expected(p)), []);
   } finally {
     await close();

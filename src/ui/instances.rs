@@ -1,0 +1,94 @@
+//! The domain's VMs, one per row, with "Terminate" (the domain shrinks by one) and
+//! "Replace" (Phantom starts another) — TerminateInstanceInAutoScalingGroup with
+//! ShouldDecrementDesiredCapacity true or false. The list is read on request; the actions
+//! are journaled by the engine like any other request.
+
+use leptos::prelude::*;
+
+use crate::api::Instance;
+
+use super::runner::RunState;
+use super::state::AppState;
+
+/// The instance list of the current domain.
+#[component]
+pub fn InstanceList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let run = expect_context::<RunState>();
+    let list = run.instances;
+    let rows = move || {
+        list.get().map(|instances| {
+            if instances.is_empty() {
+                return view! { <p class="hint">"No VMs are listed for this domain."</p> }.into_any();
+            }
+            let rows = instances
+                .into_iter()
+                .map(|i: Instance| {
+                    let id = i.instance_id.clone();
+                    let (terminate_id, replace_id) = (id.clone(), id.clone());
+                    let usable = !id.is_empty();
+                    view! {
+                        <tr>
+                            <td class="mono">{if usable { id.clone() } else { "(booting)".to_string() }}</td>
+                            <td>{i.availability_zone.clone()}</td>
+                            <td>{i.lifecycle_state.clone()}</td>
+                            <td>{i.health_status.clone()}</td>
+                            <td class="row-buttons">
+                                <button
+                                    type="button"
+                                    class="danger"
+                                    disabled=move || !usable || run.manual.get()
+                                    aria-label=format!("Terminate {id}")
+                                    on:click=move |_| run.terminate(state, terminate_id.clone(), true)
+                                >
+                                    "Terminate"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    disabled=move || !usable || run.manual.get()
+                                    aria-label=format!("Replace {}", i.instance_id)
+                                    on:click=move |_| run.terminate(state, replace_id.clone(), false)
+                                >
+                                    "Replace"
+                                </button>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <table class="instances vm-list">
+                    <caption>"VMs of the domain"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Instance"</th>
+                            <th scope="col">"Cloud / zone"</th>
+                            <th scope="col">"State"</th>
+                            <th scope="col">"Health"</th>
+                            <th scope="col">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+                .into_any()
+        })
+    };
+    view! {
+        <div class="instance-list">
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || run.listing.get()
+                on:click=move |_| run.list_instances(state)
+            >
+                "List VMs"
+            </button>
+            <p class="hint">
+                "Terminate: the domain shrinks by one. Replace: the VM is terminated and another started."
+            </p>
+            {rows}
+        </div>
+    }
+}
