@@ -1,27 +1,15 @@
 //! The page skeleton, mounted in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use phantom_de::ui::App;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+#[path = "support/dom.rs"]
+mod dom;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn mount_app() -> web_sys::HtmlElement {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let root: web_sys::HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("HtmlElement");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), App);
+    let (root, handle) = dom::mount_app();
     handle.forget();
     root
 }

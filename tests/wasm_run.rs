@@ -12,9 +12,11 @@ use phantom_de::engine::journal::{
 };
 use phantom_de::engine::run::RunOptions;
 use phantom_de::engine::Phase;
-use phantom_de::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+#[path = "support/dom.rs"]
+mod dom;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -185,20 +187,8 @@ fn count(cloud: &str, state: &str, count: u32) -> InstanceCount {
 }
 
 fn mount_app() -> web_sys::HtmlElement {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let root: web_sys::HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("HtmlElement");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    leptos::mount::mount_to(root.clone(), App).forget();
+    let (root, handle) = dom::mount_app();
+    handle.forget();
     root
 }
 

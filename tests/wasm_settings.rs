@@ -3,10 +3,12 @@
 //! storage unless remembered, and the plan preview.
 #![cfg(target_arch = "wasm32")]
 
-use phantom_de::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+#[path = "support/dom.rs"]
+mod dom;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -35,21 +37,7 @@ fn storage_dump() -> String {
 
 /// Mounts the app in a fresh div; dropping the handle unmounts it.
 fn mount_app() -> (HtmlElement, impl Sized) {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("HtmlElement");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), App);
-    (root, handle)
+    dom::mount_app()
 }
 
 fn unmount(root: HtmlElement, handle: impl Sized) {
