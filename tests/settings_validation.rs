@@ -1254,3 +1254,62 @@ fn the_page_policy_decides_which_direct_endpoints_can_be_reached() {
         None
     );
 }
+
+// ---------------------------------------------------------------- run options
+
+const MONITOR: &str = "The monitor interval must be a number of seconds from 0 (never) to 3600.";
+invalid!(
+    run_monitor_interval_text,
+    |s| s.run.monitor_seconds.0 = "often".into(),
+    "run.monitor_seconds",
+    MONITOR
+);
+invalid!(
+    run_monitor_interval_negative,
+    |s| s.run.monitor_seconds.0 = "-1".into(),
+    "run.monitor_seconds",
+    MONITOR
+);
+invalid!(
+    run_monitor_interval_absurd,
+    |s| s.run.monitor_seconds.0 = "3601".into(),
+    "run.monitor_seconds",
+    MONITOR
+);
+
+#[test]
+fn run_options_map_to_the_engine_and_default_to_the_safe_choices() {
+    use phantom_de::engine::run::{OnStepFailure, RunOptions};
+    let mut s = valid();
+    let defaults = RunOptions::from_settings(&s.run);
+    assert_eq!(
+        (
+            defaults.leave_running,
+            defaults.on_step_failure,
+            defaults.monitor_interval_ms
+        ),
+        (false, OnStepFailure::StopAndTearDown, 3_000)
+    );
+    s.run.leave_running = true;
+    s.run.continue_on_failed_step = true;
+    s.run.monitor_seconds.0 = "0".into();
+    assert!(problems(&s).is_empty());
+    let chosen = RunOptions::from_settings(&s.run);
+    assert_eq!(
+        (
+            chosen.leave_running,
+            chosen.on_step_failure,
+            chosen.monitor_interval_ms
+        ),
+        (true, OnStepFailure::Continue, 0)
+    );
+}
+
+#[test]
+fn a_settings_file_from_before_the_run_options_still_imports_with_the_defaults() {
+    let mut v = exported();
+    assert!(v.get("run").is_some());
+    v.as_object_mut().expect("object").remove("run");
+    let s = import_value(&v).expect("imports");
+    assert_eq!(s.run, phantom_de::settings::RunSettings::default());
+}

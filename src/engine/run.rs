@@ -88,6 +88,23 @@ impl Default for RunOptions {
     }
 }
 
+impl RunOptions {
+    /// The options a person chose in the settings' run section (defaults where a number
+    /// is not valid; validation reports it before a run can start).
+    pub fn from_settings(run: &crate::settings::RunSettings) -> Self {
+        Self {
+            monitor_interval_ms: run.monitor_interval_ms().unwrap_or(3_000),
+            on_step_failure: if run.continue_on_failed_step {
+                OnStepFailure::Continue
+            } else {
+                OnStepFailure::StopAndTearDown
+            },
+            leave_running: run.leave_running,
+            ..Self::default()
+        }
+    }
+}
+
 /// What a resumed run carries over from the interrupted one.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Resume {

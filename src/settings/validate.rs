@@ -1053,6 +1053,13 @@ impl Settings {
         let mut c = Check::default();
         check_endpoint(&self.endpoint, &mut c);
         check_access_key(&self.credentials, &mut c);
+        if self.run.monitor_interval_ms().is_none() {
+            c.errors.push(FieldError {
+                field: "run.monitor_seconds".into(),
+                message: "The monitor interval must be a number of seconds from 0 (never) to 3600."
+                    .into(),
+            });
+        }
         let mut errors = c.errors;
         if let Err(more) = self.validated() {
             errors.extend(more);

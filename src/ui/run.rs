@@ -7,10 +7,11 @@ use leptos::prelude::*;
 use crate::engine::journal::{CapacityState, JournalSummary, Stage};
 use crate::settings::field_label;
 
-use super::fields::dom_id;
+use super::fields::{checkbox_field, dom_id, text_field, Kind};
 use super::runner::RunState;
 use super::state::AppState;
 use super::steplog::end_text;
+use crate::settings::Settings;
 
 /// How many problems are listed by name under the Run button.
 const LISTED: usize = 8;
@@ -86,6 +87,31 @@ pub fn RunControls() -> impl IntoView {
                 {reason}
             </span>
             {problems}
+            <details class="run-options">
+                <summary>"Run options"</summary>
+                {checkbox_field(
+                    "run.leave_running",
+                    "Leave the VMs running when I press Stop",
+                    Some("Off: Stop sets capacity 0. A failure always sets capacity 0.".into()),
+                    |s: &Settings| s.run.leave_running,
+                    |s: &mut Settings, v| s.run.leave_running = v,
+                )}
+                {checkbox_field(
+                    "run.continue_on_failed_step",
+                    "Continue after a ramp step fails",
+                    Some("Off: a step that still fails after its retries stops the run and sets capacity 0.".into()),
+                    |s: &Settings| s.run.continue_on_failed_step,
+                    |s: &mut Settings, v| s.run.continue_on_failed_step = v,
+                )}
+                {text_field(
+                    "run.monitor_seconds".into(),
+                    "Look at the domain every (seconds)",
+                    Kind::Decimal,
+                    Some("0: never. The live view counts VMs per cloud and state at this interval.".into()),
+                    |s: &Settings| s.run.monitor_seconds.0.clone(),
+                    |s: &mut Settings, v| s.run.monitor_seconds.0 = v,
+                )}
+            </details>
             <RunStatus/>
         </div>
     }

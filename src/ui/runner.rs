@@ -98,7 +98,10 @@ impl RunState {
             )));
             return;
         };
-        self.launch(app, plan, RunOptions::default(), false);
+        let options = app
+            .settings
+            .with_untracked(|s| RunOptions::from_settings(&s.run));
+        self.launch(app, plan, options, false);
     }
 
     /// After an interrupted run: runs its remaining steps at their original times (steps
@@ -120,7 +123,9 @@ impl RunState {
             Ok((plan, resume)) => {
                 let options = RunOptions {
                     resume: Some(resume),
-                    ..RunOptions::default()
+                    ..app
+                        .settings
+                        .with_untracked(|s| RunOptions::from_settings(&s.run))
                 };
                 self.launch(app, plan, options, true);
             }

@@ -173,6 +173,26 @@ test('Stop in the middle of the ramp leaves capacity 0', async () => {
   }
 });
 
+test('with "leave the VMs running" chosen, Stop keeps the capacity', async () => {
+  const { sim, page, close } = await openRunPage('v2-hmac-sha256');
+  try {
+    await page.getByText('Run options').click();
+    await page.getByLabel('Leave the VMs running when I press Stop').check();
+    await runButton(page).click();
+    await waitForLine(page, 'Ramp step 2');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await waitForLine(page, 'Run finished');
+    const sets = (await sim.log()).filter((r) => r.action === 'SetDesiredCapacity').map((r) => Number(param(r, 'DesiredCapacity')));
+    assert.ok(!sets.includes(0), `no capacity 0 was sent: ${JSON.stringify(sets)}`);
+    const d = (await sim.state()).domains.find((x) => x.name === 'my_domain');
+    assert.ok(Number(d.desired) >= 2, `capacity left as it was: ${d.desired}`);
+    // The page says so, and offers nothing it should not: the run ended by choice.
+    assert.match(await logText(page), /Teardown[\s\S]*left running/i);
+  } finally {
+    await close();
+  }
+});
+
 test('during a run, VMs are listed and one is replaced and one terminated with the right decrement flag', async () => {
   const { sim, page, close } = await openRunPage('v2-hmac-sha256');
   try {
