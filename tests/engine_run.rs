@@ -11,13 +11,14 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use phantom_de::api::action::SetDesiredCapacity;
+use phantom_de::api::ErrorClass;
 use phantom_de::api::{
     Client, Clock, HttpRequest, HttpResponse, Instance, Transport, TransportError,
 };
 use phantom_de::engine::journal::{
-    count_instances, CapacityState, ErrorKind, Event, InstanceState, Journal, JournalSummary,
-    MonitorResult, Outcome, PlanProblem, RampStep, RequestDone, Retry, RunEnd, RunReport,
-    SkipReason, Stage, Target, TeardownCause, TeardownOutcome, TeardownSkip,
+    count_instances, CapacityState, Event, InstanceState, Journal, JournalSummary, MonitorResult,
+    Outcome, PlanProblem, RampStep, RequestDone, Retry, RunEnd, RunReport, SkipReason, Stage,
+    Target, TeardownCause, TeardownOutcome, TeardownSkip,
 };
 use phantom_de::engine::run::{resume_plan, run, OnStepFailure, ResumeProblem, RunOptions};
 use phantom_de::engine::stop::StopHandle;
@@ -988,7 +989,7 @@ fn launch_configurations_are_created_concurrently_and_already_exists_is_skipped(
             reason: SkipReason::AlreadyExists,
             error: Some(e),
         } => {
-            assert_eq!(e.class, ErrorKind::AlreadyExists);
+            assert_eq!(e.class, ErrorClass::AlreadyExists);
             assert_eq!(e.code.as_deref(), Some("Name already in use"));
         }
         other => panic!("{other:?}"),
@@ -1452,7 +1453,7 @@ fn a_failed_ramp_step_with_continue_goes_on() {
     assert!(done.teardowns().is_empty());
     let failed = done.request(Stage::Ramp, "SetDesiredCapacity");
     assert!(
-        matches!(&failed[2].outcome, Outcome::Failed { error } if error.class == ErrorKind::InvalidInput)
+        matches!(&failed[2].outcome, Outcome::Failed { error } if error.class == ErrorClass::InvalidInput)
     );
 }
 
@@ -1484,7 +1485,7 @@ fn a_retried_step_does_not_delay_the_next_one() {
     assert_eq!(first.status, Some(500));
     assert_eq!(
         first.error.as_ref().map(|e| e.class),
-        Some(ErrorKind::Retryable)
+        Some(ErrorClass::Retryable)
     );
     assert_eq!(first.retry, Some(Retry::After { wait_ms: 100 }));
     assert!(matches!(step.outcome, Outcome::Ok { .. }));

@@ -5,10 +5,11 @@
 
 use std::time::Duration;
 
+use phantom_de::api::ErrorClass;
 use phantom_de::engine::journal::{
-    AttemptRecord, ErrorInfo, ErrorKind, Event, InstanceCount, InstanceState, Journal,
-    MonitorResult, MonitorSnapshot, Outcome, RampStarted, RampStep, RequestDone, RequestSent,
-    RunStarted, ScheduledStep, Stage, Target, JOURNAL_VERSION,
+    AttemptRecord, ErrorInfo, Event, InstanceCount, InstanceState, Journal, MonitorResult,
+    MonitorSnapshot, Outcome, RampStarted, RampStep, RequestDone, RequestSent, RunStarted,
+    ScheduledStep, Stage, Target, JOURNAL_VERSION,
 };
 use phantom_de::engine::run::RunOptions;
 use phantom_de::engine::Phase;
@@ -37,7 +38,7 @@ fn throttled() -> ErrorInfo {
     ErrorInfo {
         code: Some("Throttling".into()),
         message: "Rate exceeded <b>not html</b>".into(),
-        class: ErrorKind::Retryable,
+        class: ErrorClass::Retryable,
         status: Some(400),
         request_id: Some("req-failed".into()),
         hint: "Wait and try again.".into(),

@@ -7,8 +7,10 @@ use crate::sign::SignError;
 
 use super::xml::Element;
 
-/// What kind of failure an [`ApiError`] is, for deciding what to do next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// What kind of failure an [`ApiError`] is, for deciding what to do next. Serialized in
+/// kebab-case (the run journal keeps it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ErrorClass {
     /// Throttling, a 5xx answer, a network failure or a timeout: worth retrying.
     Retryable,

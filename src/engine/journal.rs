@@ -233,37 +233,6 @@ impl fmt::Display for Target {
     }
 }
 
-/// [`ErrorClass`], serializable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
-    /// See [`ErrorClass::Retryable`].
-    Retryable,
-    /// See [`ErrorClass::ClockSkew`].
-    ClockSkew,
-    /// See [`ErrorClass::Authentication`].
-    Authentication,
-    /// See [`ErrorClass::AlreadyExists`].
-    AlreadyExists,
-    /// See [`ErrorClass::InvalidInput`].
-    InvalidInput,
-    /// See [`ErrorClass::Other`].
-    Other,
-}
-
-impl From<ErrorClass> for ErrorKind {
-    fn from(class: ErrorClass) -> Self {
-        match class {
-            ErrorClass::Retryable => ErrorKind::Retryable,
-            ErrorClass::ClockSkew => ErrorKind::ClockSkew,
-            ErrorClass::Authentication => ErrorKind::Authentication,
-            ErrorClass::AlreadyExists => ErrorKind::AlreadyExists,
-            ErrorClass::InvalidInput => ErrorKind::InvalidInput,
-            ErrorClass::Other => ErrorKind::Other,
-        }
-    }
-}
-
 /// An [`ApiError`] as the journal keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
@@ -273,7 +242,7 @@ pub struct ErrorInfo {
     /// The whole explanation (the error's text).
     pub message: String,
     /// What kind of failure it is.
-    pub class: ErrorKind,
+    pub class: ErrorClass,
     /// HTTP status, when an answer came.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -289,7 +258,7 @@ impl From<&ApiError> for ErrorInfo {
         Self {
             code: e.code().map(str::to_string),
             message: e.to_string(),
-            class: e.class().into(),
+            class: e.class(),
             status: e.status(),
             request_id: e.request_id().map(str::to_string),
             hint: e.hint().to_string(),
