@@ -206,7 +206,19 @@ invalid!(
     url_host_with_space,
     |s| s.endpoint.url = "https://svc example.org/".into(),
     "endpoint.url",
-    "The host name may contain only letters, digits, '-', '_' and dots between non-empty labels"
+    "The URL contains a space; remove it"
+);
+invalid!(
+    url_space_after_port,
+    |s| s.endpoint.url = "http://127.0.0.1:8445 /x".into(),
+    "endpoint.url",
+    "The URL contains a space; remove it"
+);
+invalid!(
+    url_non_breaking_space,
+    |s| s.endpoint.url = "http://127.0.0.1:8445\u{a0}/".into(),
+    "endpoint.url",
+    "The URL contains a non-breaking or other special space; remove it"
 );
 invalid!(
     url_with_control_character,
@@ -240,6 +252,26 @@ invalid!(
 );
 invalid!(scheme_v4_standard_on_phantom, |s| s.endpoint.scheme = Scheme::V4, "endpoint.scheme",
     "Phantom servers do not accept Signature V4, standard; choose Signature V2, HmacSHA256 or Signature V2, HmacSHA1 or Signature V4, Phantom dialect");
+invalid!(
+    scheme_v4_phantom_with_ipv6_host,
+    |s| {
+        s.endpoint.url = "http://[::1]:8445".into();
+        s.endpoint.scheme = Scheme::V4Phantom
+    },
+    "endpoint.scheme",
+    "Signature V4 in Phantom's dialect cannot sign for the IPv6 address [::1]: Phantom cuts the Host header at its first ':'. Choose Signature V2, which signs the host as sent, or reach the server by a host name"
+);
+
+#[test]
+fn ipv6_host_is_fine_with_signature_v2() {
+    let mut s = valid();
+    s.endpoint.url = "http://[::1]:8445".into();
+    for scheme in [Scheme::V2HmacSha256, Scheme::V2HmacSha1] {
+        s.endpoint.scheme = scheme;
+        assert_eq!(problems(&s), vec![], "{scheme}");
+    }
+}
+
 invalid!(
     region_empty,
     |s| {

@@ -294,6 +294,15 @@ fn check_endpoint(e: &EndpointSettings, c: &mut Check) -> Option<ClientConfig> {
             ),
         );
     }
+    // A scheme the profile accepts may still be unable to sign for this endpoint
+    // (Phantom's V4 dialect and an IPv6 host): say so on the scheme.
+    if let Some(Err(err)) = endpoint
+        .as_ref()
+        .filter(|_| e.profile.schemes().contains(&e.scheme))
+        .map(|ep| e.scheme.check_endpoint(ep))
+    {
+        c.add("endpoint.scheme", upper_first(&err.to_string()));
+    }
     let region = e.region.trim();
     if region.is_empty() {
         c.add("endpoint.region", "Enter a region, e.g. us-east-1");

@@ -3,6 +3,8 @@
 //! Parsed strictly, because everything here ends up inside a signature: the host as the
 //! server will see it in the `Host` header, and a path both AWS and Phantom read the same
 //! way (so no dot segments, no empty segments, no characters that need escaping).
+//! Blanks and control characters are looked for first, anywhere in the URL, so that
+//! `http://host:8445 /x` is told about its space rather than about its port.
 
 use std::fmt;
 
@@ -50,6 +52,9 @@ impl Endpoint {
     pub fn parse(url: &str) -> Result<Self, SignError> {
         let url = url.trim();
         let bad = |why: &'static str| SignError::InvalidUrl(why);
+        if let Some(why) = url.chars().find_map(unusable_char) {
+            return Err(bad(why));
+        }
         let (scheme, rest) = url
             .split_once("://")
             .ok_or(bad("it must start with http:// or https://"))?;
@@ -112,6 +117,11 @@ impl Endpoint {
         &self.host
     }
 
+    /// Is the host an IPv6 address literal such as `[::1]`?
+    pub fn is_ipv6_literal(&self) -> bool {
+        self.host.starts_with('[')
+    }
+
     /// The port, when it is not the scheme's default.
     pub fn port(&self) -> Option<u16> {
         self.port
@@ -149,6 +159,29 @@ impl Endpoint {
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.url())
+    }
+}
+
+/// Why `c` cannot appear anywhere in an endpoint URL, if it cannot: a blank, a control
+/// character or an invisible formatting mark. (Non-ASCII letters get the host's or the
+/// path's own message.)
+fn unusable_char(c: char) -> Option<&'static str> {
+    match c {
+        ' ' => Some("it contains a space; remove it"),
+        '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' => {
+            Some("it contains a tab or a line break; remove it")
+        }
+        c if c.is_control() => Some("it contains a control character; remove it"),
+        c if c.is_whitespace() => {
+            Some("it contains a non-breaking or other special space; remove it")
+        }
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}' => Some(
+            "it contains an invisible character (a zero-width or text-direction mark); remove it",
+        ),
+        _ => None,
     }
 }
 

@@ -9,15 +9,15 @@ pub mod encode;
 pub mod endpoint;
 pub mod input;
 pub mod request;
+pub mod scheme;
 pub mod time;
 pub mod v2;
 pub mod v4;
 
 pub use credentials::Credentials;
 pub use endpoint::{Endpoint, UrlScheme};
-pub use request::{
-    sign_query, Method, QueryRequest, Scheme, SignedRequest, SigningContext, SigningDebug,
-};
+pub use request::{sign_query, Method, QueryRequest, SignedRequest, SigningContext, SigningDebug};
+pub use scheme::Scheme;
 pub use time::SigningTime;
 
 /// Why a request could not be signed. Messages never contain credentials.
@@ -38,4 +38,11 @@ pub enum SignError {
     /// A time that is not `YYYY-MM-DDTHH:MM:SSZ`.
     #[error("not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ: {0:?}")]
     InvalidTime(String),
+    /// Phantom's V4 dialect and an IPv6 literal host (see [`Scheme::check_endpoint`]).
+    #[error(
+        "Signature V4 in Phantom's dialect cannot sign for the IPv6 address {0}: Phantom \
+         cuts the Host header at its first ':'. Choose Signature V2, which signs the host \
+         as sent, or reach the server by a host name"
+    )]
+    Ipv6HostInPhantomV4(String),
 }

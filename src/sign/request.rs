@@ -9,9 +9,10 @@ use std::fmt;
 use super::credentials::Credentials;
 use super::encode::{percent_encode, v2_form, v4_query};
 use super::endpoint::Endpoint;
+use super::scheme::Scheme;
 use super::time::SigningTime;
 use super::v2::{self, V2Method};
-use super::v4::{self, CanonicalRequest};
+use super::v4::{self, CanonicalRequest, HeaderValues};
 use super::SignError;
 
 /// The content type of every POST body we send.
@@ -43,55 +44,6 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
         }
-    }
-}
-
-/// How a request is authenticated. Serialized with the names of [`Scheme::as_str`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Scheme {
-    /// Signature Version 2 with HmacSHA256.
-    #[serde(rename = "v2-hmac-sha256")]
-    V2HmacSha256,
-    /// Signature Version 2 with HmacSHA1.
-    #[serde(rename = "v2-hmac-sha1")]
-    V2HmacSha1,
-    /// Signature Version 4 as AWS (and moto) verify it.
-    #[serde(rename = "v4")]
-    V4,
-    /// Signature Version 4 as Phantom reads it: host without port in the canonical
-    /// headers, no spaces after the commas of `Authorization`.
-    #[serde(rename = "v4-phantom")]
-    V4Phantom,
-}
-
-impl Scheme {
-    /// Every scheme, in the order a settings form lists them.
-    pub const ALL: [Scheme; 4] = [
-        Scheme::V2HmacSha256,
-        Scheme::V2HmacSha1,
-        Scheme::V4Phantom,
-        Scheme::V4,
-    ];
-
-    /// The short name used in JSON (`v2-hmac-sha256`, `v2-hmac-sha1`, `v4`, `v4-phantom`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::V2HmacSha256 => "v2-hmac-sha256",
-            Scheme::V2HmacSha1 => "v2-hmac-sha1",
-            Scheme::V4 => "v4",
-            Scheme::V4Phantom => "v4-phantom",
-        }
-    }
-
-    /// Parses the short name of [`Scheme::as_str`].
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-}
-
-impl fmt::Display for Scheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -191,6 +143,7 @@ pub fn sign_query(
     context: &SigningContext,
 ) -> Result<SignedRequest, SignError> {
     check_params(request.params)?;
+    scheme.check_endpoint(request.endpoint)?;
     let signed = match scheme {
         Scheme::V2HmacSha256 => sign_v2(V2Method::HmacSha256, request, credentials, context),
         Scheme::V2HmacSha1 => sign_v2(V2Method::HmacSha1, request, credentials, context),
@@ -300,7 +253,8 @@ fn sign_v4(
         Method::Post => (String::new(), v2_form(request.params)),
     };
     let host = endpoint.host_header();
-    // Phantom compares against the Host header with its port stripped.
+    // Phantom compares against the Host header cut at its first ':', i.e. without its
+    // port (IPv6 literal hosts, where that cut goes wrong, were refused above).
     let signed_host = if phantom {
         endpoint.host().to_string()
     } else {
@@ -318,7 +272,15 @@ fn sign_v4(
     } else {
         v4::canonical_uri(endpoint.path())
     };
-    let canonical = CanonicalRequest::new(
+    // Phantom strips a header value at its ends only (Python's `value.strip()`): a
+    // session token with inner runs of spaces is signed as sent, not collapsed.
+    let values = if phantom {
+        HeaderValues::StripEnds
+    } else {
+        HeaderValues::TrimAll
+    };
+    let canonical = CanonicalRequest::with_values(
+        values,
         request.method.as_str(),
         uri,
         query.clone(),

@@ -15,6 +15,32 @@ use super::time::SigningTime;
 /// The algorithm name in the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
+/// How header values are normalized in the canonical headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeaderValues {
+    /// SigV4 "trimall", as AWS, moto and botocore read it: the ends trimmed and every
+    /// inner run of whitespace collapsed to one space.
+    TrimAll,
+    /// Phantom's reading: Python's `value.strip()` on the header as received, so only
+    /// the ends are trimmed and inner runs of spaces stay as sent. (pyhantom runs on
+    /// Python 2 with byte-string headers, whose `strip()` removes ASCII whitespace only.)
+    StripEnds,
+}
+
+impl HeaderValues {
+    fn normalize(self, value: &str) -> String {
+        match self {
+            HeaderValues::TrimAll => value.split_whitespace().collect::<Vec<_>>().join(" "),
+            HeaderValues::StripEnds => value.trim_matches(is_python2_whitespace).to_string(),
+        }
+    }
+}
+
+/// The bytes Python 2's `str.strip()` removes: space, tab, LF, VT, FF, CR.
+fn is_python2_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+}
+
 /// A SigV4 canonical request. Its `Display` is exactly the text that gets hashed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CanonicalRequest {
@@ -27,9 +53,29 @@ pub struct CanonicalRequest {
 }
 
 impl CanonicalRequest {
-    /// Builds a canonical request from an already canonical URI and query string, the
-    /// headers to sign (any case, any order, repeated names allowed) and the payload hash.
+    /// Builds a standard (AWS) canonical request from an already canonical URI and query
+    /// string, the headers to sign (any case, any order, repeated names allowed) and the
+    /// payload hash. Header values are normalized with [`HeaderValues::TrimAll`].
     pub fn new(
+        method: &str,
+        canonical_uri: String,
+        canonical_query: String,
+        headers: &[(&str, &str)],
+        payload_hash: String,
+    ) -> Self {
+        Self::with_values(
+            HeaderValues::TrimAll,
+            method,
+            canonical_uri,
+            canonical_query,
+            headers,
+            payload_hash,
+        )
+    }
+
+    /// Like [`CanonicalRequest::new`], with header values normalized by `values`.
+    pub fn with_values(
+        values: HeaderValues,
         method: &str,
         canonical_uri: String,
         canonical_query: String,
@@ -39,7 +85,7 @@ impl CanonicalRequest {
         let mut merged: Vec<(String, String)> = Vec::with_capacity(headers.len());
         let mut sorted: Vec<(String, String)> = headers
             .iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), normalize_header_value(value)))
+            .map(|(name, value)| (name.to_ascii_lowercase(), values.normalize(value)))
             .collect();
         // Stable: repeated headers keep the order in which they appeared.
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
@@ -85,12 +131,6 @@ impl fmt::Display for CanonicalRequest {
         writeln!(f, "{}", self.signed_headers())?;
         f.write_str(&self.payload_hash)
     }
-}
-
-/// Trims a header value and collapses inner runs of whitespace to one space (SigV4
-/// "trimall").
-fn normalize_header_value(value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The AWS canonical URI: dot segments removed, repeated slashes collapsed, then every
