@@ -200,6 +200,11 @@ fn environ_name(h: &str) -> String {
     }
 }
 
+/// What Python 2's `str.strip()` removes: space, tab, LF, VT, FF, CR.
+fn is_python2_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+}
+
 fn v4_signature(
     secret: &str,
     req: &Request,
@@ -217,7 +222,10 @@ fn v4_signature(
             .header(n)
             .filter(|_| !n.is_empty())
             .ok_or_else(|| key_error(&environ_name(n)))?;
-        let mut v = v.trim().to_string();
+        // `get_and_normalize_header`: `value.strip()` on a Python 2 byte string
+        // trims ASCII whitespace at the ends only (inner runs of spaces stay);
+        // `host` is cut at its first ':', so `[::1]:8445` reads `[`.
+        let mut v = v.trim_matches(is_python2_whitespace).to_string();
         if n.eq_ignore_ascii_case("host") {
             if let Some(i) = v.find(':') {
                 if i > 0 {

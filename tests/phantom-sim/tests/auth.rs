@@ -429,3 +429,102 @@ fn v4_standard_aws_habits_are_rejected() {
     );
     assert_eq!((r.status, r.reason.as_str()), (403, "InvalidClientTokenId"));
 }
+
+/// Phantom's V4 reading over any signed headers, for a GET of `query`: `signed` holds
+/// `(lowercase name, value as it enters the canonical headers)`, sorted by name.
+fn v4_get_authorization(query: &str, amz_date: &str, signed: &[(&str, &str)]) -> String {
+    use sha2::{Digest, Sha256};
+    let lines: String = signed.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
+    let names: Vec<&str> = signed.iter().map(|(n, _)| *n).collect();
+    let names = names.join(";");
+    let cr = format!(
+        "GET\n/\n{query}\n{lines}\n{names}\n{}",
+        hex(&Sha256::digest(b""))
+    );
+    let date = &amz_date[..8];
+    let scope = format!("{date}/nimbus/autoscaling/aws4_request");
+    let sts = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        hex(&Sha256::digest(cr.as_bytes()))
+    );
+    let mut k = hmac256(format!("AWS4{SECRET}").as_bytes(), date.as_bytes());
+    for part in ["nimbus", "autoscaling", "aws4_request"] {
+        k = hmac256(&k, part.as_bytes());
+    }
+    let sig = hex(&hmac256(&k, sts.as_bytes()));
+    format!("AWS4-HMAC-SHA256 Credential={AK}/{scope},SignedHeaders={names},Signature={sig}")
+}
+
+#[test]
+fn v4_signed_header_value_is_stripped_at_the_ends_only() {
+    let sim = start(&[]);
+    let q = "Action=DescribeLaunchConfigurations&Version=2011-01-01";
+    let date = amz(now_secs());
+    let h = host(sim.port);
+    let token = "tok  en   with    runs";
+    let send = |sent_token: &str, signed_token: &str| {
+        let auth = v4_get_authorization(
+            q,
+            &date,
+            &[
+                ("host", "127.0.0.1"),
+                ("x-amz-date", &date),
+                ("x-amz-security-token", signed_token),
+            ],
+        );
+        request(
+            sim.port,
+            "GET",
+            &format!("/?{q}"),
+            &[
+                ("Host", &h),
+                ("X-Amz-Date", &date),
+                ("X-Amz-Security-Token", sent_token),
+                ("Authorization", &auth),
+                ("Accept", "text/plain"),
+            ],
+            "",
+        )
+    };
+    // Inner runs signed as sent: accepted.
+    let r = send(token, token);
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Spaces and tabs at the ends do not count.
+    assert_eq!(send(&format!(" \t{token}  "), token).status, 200);
+    // Collapsed like standard SigV4 ("trimall"): rejected.
+    let r = send(token, "tok en with runs");
+    assert_eq!((r.status, r.reason.as_str()), (400, "IncompleteSignature"));
+}
+
+#[test]
+fn v4_host_is_cut_at_its_first_colon_even_for_ipv6() {
+    let sim = start(&[]);
+    let q = "Action=DescribeLaunchConfigurations&Version=2011-01-01";
+    let ipv6 = format!("[::1]:{}", sim.port);
+    let date = amz(now_secs());
+    let send = |signed_host: &str| {
+        let auth = v4_get_authorization(q, &date, &[("host", signed_host), ("x-amz-date", &date)]);
+        request(
+            sim.port,
+            "GET",
+            &format!("/?{q}"),
+            &[
+                ("Host", &ipv6),
+                ("X-Amz-Date", &date),
+                ("Authorization", &auth),
+                ("Accept", "text/plain"),
+            ],
+            "",
+        )
+    };
+    // Signed for the host a client means: rejected, the server read '['.
+    let r = send("[::1]");
+    assert_eq!((r.status, r.reason.as_str()), (400, "IncompleteSignature"));
+    assert_eq!(send(&ipv6).reason, "IncompleteSignature");
+    // What the cut leaves is all the server compares.
+    assert_eq!(send("[").status, 200);
+    // Signature V2 signs the Host as sent and handles it.
+    let p = sign_v2("GET", &ipv6, DESCRIBE, false, &ts(), SECRET);
+    let r = get_signed(sim.port, &p, &[("Host", &ipv6)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+}
