@@ -20,14 +20,17 @@ Signature Version 2 -- used when AWSAccessKeyId is among the parameters
   Timestamp (YYYY-MM-DDTHH:MM:SS[.fff]Z) or Expires required; 15 minutes.
 
 Signature Version 4, Phantom dialect -- used otherwise when there is an
-Authorization header.  The four quirks:
+Authorization header.  The quirks:
   1. the Authorization value is split on whitespace first and only the second
      piece is split on ',': "Credential=..,SignedHeaders=..,Signature=.." must
      have no space after the commas;
-  2. the canonical host header has its ':port' stripped;
+  2. the canonical host header is cut at its first ':' (its ':port'; an IPv6
+     literal '[::1]:8445' leaves '[');
   3. the canonical query is the raw query string as sent, not re-sorted;
   4. for POST the payload hashed is rebuilt from all parameters (query + form)
-     sorted and encoded with the V2 rule, not the raw body.
+     sorted and encoded with the V2 rule, not the raw body;
+  5. a signed header value is value.strip()ped: the ends only, inner runs of
+     spaces kept (standard SigV4 collapses them).
   X-Amz-Date is required and is the timestamp; scope region/service are not
   checked; signature is hex HMAC-SHA256.
 
@@ -55,6 +58,8 @@ _UNRESERVED = frozenset(
 )
 _V2_TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$")
 _AMZ_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
+# What Python 2's str.strip() removes from pyhantom's byte-string headers.
+_PY2_WHITESPACE = " \t\n\r\x0b\x0c"
 
 
 class Reject(Exception):
@@ -279,18 +284,14 @@ def _canonical_header_value(req, name):
     value = req.header(name)
     if value is None:
         raise Reject("IncompleteSignature", "signed header %r is missing" % name)
-    value = value.strip()
+    # the ends only: inner runs of spaces stay as sent (PHANTOM.md)
+    value = value.strip(_PY2_WHITESPACE)
     if name.strip().lower() == "host":
-        # strip the ':port'.  pyhantom cuts at the first ':' (util.py
-        # get_and_normalize_header), which turns '[::1]:8445' into '['; we
-        # follow PHANTOM.md ("host stripped of its :port") and keep '[::1]'.
-        if value.startswith("["):
-            end = value.find("]")
-            value = value[: end + 1] if end > 0 else value
-        else:
-            ndx = value.find(":")
-            if ndx > 0:
-                value = value[:ndx]
+        # the ':port' goes by a cut at the first ':' (PHANTOM.md), which turns
+        # an IPv6 literal '[::1]:8445' into '['
+        ndx = value.find(":")
+        if ndx > 0:
+            value = value[:ndx]
     return value
 
 

@@ -176,16 +176,42 @@ def test_verifier_accepts_botocore_v2_vector(vector):
         vector["string_to_sign"]
 
 
+def _collapsed(value):
+    """Standard SigV4's trimall of a header value."""
+    return " ".join(value.split())
+
+
 @pytest.mark.parametrize("vector", PH_V4, ids=_ids(PH_V4))
 def test_v4_phantom_signature_equals_botocore_with_portless_host(vector):
     """Phantom's V4 reading == standard SigV4 over a port-less host (our
-    query is already canonical and our POST body already the rebuilt form)."""
+    query is already canonical and our POST body already the rebuilt form),
+    except for a header value with inner runs of spaces, which botocore
+    collapses and Phantom signs as sent."""
     inp = dict(vector["input"], scheme="v4")
     host = sigspec.host_without_port(sigspec.header(vector["expected"], "Host"))
     authorization, creq, _, _ = gen_boto.botocore_v4_signature(inp, host_header=host)
+    same_signature = sigspec.authorization_signature(authorization) == \
+        sigspec.authorization_signature(sigspec.header(vector["expected"], "Authorization"))
+    token = inp["session_token"]
+    if token is not None and _collapsed(token) != token:
+        assert creq != vector["canonical_request"]
+        assert creq == vector["canonical_request"].replace(
+            "\nx-amz-security-token:%s\n" % token,
+            "\nx-amz-security-token:%s\n" % _collapsed(token))
+        assert not same_signature
+        return
     assert creq == vector["canonical_request"]
-    assert sigspec.authorization_signature(authorization) == sigspec.authorization_signature(
-        sigspec.header(vector["expected"], "Authorization"))
+    assert same_signature
+
+
+def test_phantom_vectors_pin_inner_spaces_of_a_signed_header():
+    quirks = [v for v in PH_V4 if "-quirk-" in v["name"]]
+    assert {v["input"]["method"] for v in quirks} == {"GET", "POST"}
+    for v in quirks:
+        token = v["input"]["session_token"]
+        assert "  " in token
+        assert "\nx-amz-security-token:%s\n" % token in v["canonical_request"]
+        assert sigspec.header(v["expected"], "X-Amz-Security-Token") == token
 
 
 def test_verifier_v2_known_answer_from_aws_documentation():
@@ -307,6 +333,19 @@ def mutations(vector):
         auth = sigspec.header(out, "Authorization")
         yield ("Authorization with ', '", _set_header(out, "Authorization", auth.replace(",", ", ")),
                creds, now, "IncompleteSignature")
+        token = sigspec.header(out, "X-Amz-Security-Token")
+        if token is not None:
+            # value.strip(): spaces at the ends do not count, inner runs do
+            yield ("token padded with spaces at both ends",
+                   _set_header(out, "X-Amz-Security-Token", "  %s \t" % token),
+                   creds, now, None)
+            yield ("token with spaces inserted inside",
+                   _set_header(out, "X-Amz-Security-Token", token[:1] + "  " + token[1:]),
+                   creds, now, "IncompleteSignature")
+            if _collapsed(token) != token:
+                yield ("token's inner spaces collapsed",
+                       _set_header(out, "X-Amz-Security-Token", _collapsed(token)),
+                       creds, now, "IncompleteSignature")
         yield ("X-Amz-Date 16 min off (not re-signed)",
                _set_header(out, "X-Amz-Date",
                            sigspec.amz_date(sigspec.parse_time(_shift(now, 16)))),
@@ -339,7 +378,32 @@ def test_verifier_mutations(vector):
 
 def test_every_reorder_mutation_is_exercised():
     labels = {label for v in PHANTOM["vectors"] for label, *_ in mutations(v)}
-    assert {"v4 body reordered", "v4 query reordered", "V2 parameters reordered"} <= labels
+    assert {"v4 body reordered", "v4 query reordered", "V2 parameters reordered",
+            "token padded with spaces at both ends", "token's inner spaces collapsed"} <= labels
+
+
+def test_verifier_cuts_an_ipv6_host_at_its_first_colon():
+    """pyhantom cuts Host at its first ':': '[::1]:8445' reads '['. A request
+    signed for the host '[::1]' (all a signer could mean) is rejected; V2,
+    which signs the Host as sent, verifies for the same host."""
+    v = PH_V4[0]
+    inp = dict(v["input"], url="https://[::1]:8445/")
+    out = sigspec.v4_output(inp, gen_phantom.PLACEHOLDER_V4_SIGNATURE)
+    assert sigspec.header(out, "Host") == "[::1]:8445"
+    received = pv.received_from_output(out)
+    expected = pv.expected_signature(received, inp["secret_key"])
+    assert "\nhost:[\nx-amz-date:" in expected["canonical_request"]
+    # signed for '[::1]' (botocore over the port-less host): rejected
+    authorization, creq, _, _ = gen_boto.botocore_v4_signature(
+        dict(inp, scheme="v4"), host_header="[::1]")
+    assert "\nhost:[::1]\n" in creq
+    signed = sigspec.v4_output(inp, sigspec.authorization_signature(authorization))
+    verdict = pv.verify_output(signed, _creds(inp), inp["time"])
+    assert verdict.code == "IncompleteSignature", str(verdict)
+    # the same host in V2: accepted
+    v2 = gen_phantom.phantom_sign(dict(inp, scheme="v2-hmac-sha256"))[0]
+    assert sigspec.header(v2, "Host") == "[::1]:8445"
+    assert pv.verify_output(v2, _creds(inp), inp["time"]).ok
 
 
 def test_verifier_malformed_requests():
@@ -608,6 +672,30 @@ def test_sign_example_matches_oracles():
     failing = {f.split()[0] for f in failures}
     assert not failures, "%d of %d inputs fail (first problems shown):\n%s" % (
         len(failing), CROSS_COUNT, "\n".join(failures[:8]))
+
+
+def test_sign_example_keeps_inner_spaces_and_refuses_ipv6_in_phantom_v4():
+    cmd = _sign_example_command()
+    for method in sigspec.METHODS:
+        for inp in vector_inputs.phantom_v4_inputs(method):
+            proc = _run_sign(cmd, json.dumps(inp, ensure_ascii=False))
+            assert proc.returncode == 0, proc.stderr
+            out = json.loads(proc.stdout.decode("utf-8"))
+            assert out == oracle_output(inp)
+            assert pv.verify_output(out, _creds(inp), inp["time"]).ok
+    for url in ("http://[::1]:8445/", "https://[2001:db8::5]/"):
+        inp = dict(cross_check_inputs()[0], scheme="v4-phantom", url=url)
+        proc = _run_sign(cmd, json.dumps(inp, ensure_ascii=False))
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, err
+        assert "IPv6" in err and "Signature V2" in err, err
+        assert err.count("\n") == 1, err
+        # V2 signs for it, and the Phantom reading accepts that
+        v2 = dict(inp, scheme="v2-hmac-sha256")
+        proc = _run_sign(cmd, json.dumps(v2, ensure_ascii=False))
+        assert proc.returncode == 0, proc.stderr
+        out = json.loads(proc.stdout.decode("utf-8"))
+        assert pv.verify_output(out, _creds(v2), v2["time"]).ok
 
 
 def _malformed_inputs():

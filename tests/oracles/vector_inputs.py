@@ -211,3 +211,24 @@ def fixed_inputs(scheme, method):
              params=[["Action", "CreateLaunchConfiguration"], ["Zé", "é 東 😀"], ["Za", "+ * ~ / = & % ? #"],
                      ["x/y", ""], ["x.y", " "], ["LaunchConfigurationName", "web@hotel"]]),
     ]]
+
+
+# A session token whose inner runs of spaces the Phantom dialect signs as sent
+# (value.strip() trims the ends only) where standard SigV4 collapses them.
+INNER_SPACES_TOKEN = "FwoGZXIvYXdz  EXAMPLE   inner    spaces  Token"
+
+
+def phantom_v4_inputs(method):
+    """Hand-written v4-phantom inputs for the dialect's own corners."""
+    base = {
+        "scheme": "v4-phantom", "method": method,
+        "access_key": "AKIAIOSFODNN7EXAMPLE",
+        "secret_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "session_token": INNER_SPACES_TOKEN, "region": "us-east-1",
+        "service": "autoscaling", "time": "2026-01-02T03:04:05Z",
+    }
+    return [canonical_input(i) for i in [
+        dict(base, url="https://svc.uc.futuregrid.org:8445",
+             params=[["Action", "SetDesiredCapacity"], ["AutoScalingGroupName", "my  domain"],
+                     ["DesiredCapacity", "2"], ["Version", "2011-01-01"]]),
+    ]]
