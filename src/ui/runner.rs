@@ -12,9 +12,10 @@ use crate::api::action::{
 use crate::api::fetch::{BrowserClock, FetchTransport};
 use crate::api::{Client, Instance, Request};
 use crate::engine::journal::{Event, Journal, JournalSummary, Stage};
-use crate::engine::run::{one_off, resume_plan, run, RunOptions};
+use crate::engine::run::run;
 use crate::engine::stop::StopHandle;
 use crate::engine::Plan;
+use crate::engine::{manual, resume_plan, RunOptions};
 
 use super::state::{AppState, Notice};
 use super::storage;
@@ -251,7 +252,7 @@ impl RunState {
             let mut on_event = |event: &Event| {
                 events.try_update(|v| v.push(event.clone()));
             };
-            let _ = one_off(&client, stage, &request, no, &mut on_event).await;
+            let _ = manual::send(&client, stage, &request, no, &mut on_event).await;
             manual.try_set(false);
             then();
         });
