@@ -6,12 +6,14 @@ use std::collections::VecDeque;
 
 use futures::executor::block_on;
 use phantom_de::api::action::{
-    CreateLaunchConfiguration, DescribeAutoScalingGroups, TerminateInstanceInAutoScalingGroup,
+    CreateAutoScalingGroup, CreateLaunchConfiguration, CreateOrUpdateTags, DeleteAutoScalingGroup,
+    DeleteLaunchConfiguration, DescribeAutoScalingGroups, DescribeAutoScalingInstances,
+    DescribeLaunchConfigurations, SetDesiredCapacity, TerminateInstanceInAutoScalingGroup,
 };
 use phantom_de::api::client::ACCEPT;
 use phantom_de::api::{
-    ApiError, Attempt, Client, ClientConfig, Clock, Connection, ErrorClass, HttpRequest,
-    HttpResponse, NextStep, Profile, RetryPolicy, Transport, TransportError,
+    Answer, ApiError, Attempt, Client, ClientConfig, Clock, Connection, ErrorClass, HttpRequest,
+    HttpResponse, NextStep, Profile, Request, RetryPolicy, Tag, Transport, TransportError,
 };
 use phantom_de::sign::{Credentials, Endpoint, Method, Scheme};
 
@@ -453,4 +455,212 @@ fn backoff_is_bounded_by_the_cap_and_jitter() {
     assert_eq!(p.backoff_ms(40, 1.0), 1_000);
     assert_eq!(p.backoff_ms(3, 0.0), 0);
     assert_eq!(p.backoff_ms(3, f64::NAN), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Client::send: any Request, dispatched to its action.
+
+/// One of each of the ten actions.
+fn every_request() -> Vec<Request> {
+    let tag = Tag {
+        key: "PHANTOM_DEFINITION".into(),
+        value: "error_overflow_n_preserving".into(),
+        resource_id: "my_domain".into(),
+        resource_type: "auto-scaling-group".into(),
+        propagate_at_launch: true,
+    };
+    vec![
+        Request::CreateLaunchConfiguration(CreateLaunchConfiguration {
+            name: "lc@hotel".into(),
+            image_id: "hello-phantom.gz".into(),
+            instance_type: "m1.small".into(),
+            key_name: Some("key".into()),
+            security_groups: vec!["default".into()],
+            user_data: Some("#!/bin/sh".into()),
+        }),
+        Request::DescribeLaunchConfigurations(DescribeLaunchConfigurations {
+            names: vec!["lc@hotel".into()],
+        }),
+        Request::DeleteLaunchConfiguration(DeleteLaunchConfiguration {
+            name: "lc@hotel".into(),
+        }),
+        Request::CreateAutoScalingGroup(CreateAutoScalingGroup {
+            name: "my_domain".into(),
+            launch_configuration_name: "lc".into(),
+            min_size: 0,
+            max_size: 4,
+            desired_capacity: Some(0),
+            availability_zones: vec!["hotel".into()],
+            tags: vec![tag.clone()],
+        }),
+        Request::DescribeAutoScalingGroups(DescribeAutoScalingGroups {
+            names: vec!["my_domain".into()],
+        }),
+        Request::DeleteAutoScalingGroup(DeleteAutoScalingGroup {
+            name: "my_domain".into(),
+            force_delete: Some(true),
+        }),
+        Request::set_capacity("my_domain", 3),
+        Request::CreateOrUpdateTags(CreateOrUpdateTags { tags: vec![tag] }),
+        Request::DescribeAutoScalingInstances(DescribeAutoScalingInstances {
+            instance_ids: vec!["i-1".into()],
+        }),
+        Request::TerminateInstanceInAutoScalingGroup(TerminateInstanceInAutoScalingGroup {
+            instance_id: "i-1".into(),
+            should_decrement_desired_capacity: false,
+        }),
+    ]
+}
+
+/// `request` sent with the typed action's own `call` (the oracle for `send`).
+fn call_typed(
+    c: &Client<&FakeTransport<'_>, &FakeClock>,
+    request: &Request,
+    attempts: &mut Vec<Attempt>,
+) -> Result<Option<String>, ApiError> {
+    let mut on = |a: &Attempt| attempts.push(a.clone());
+    block_on(async {
+        Ok(match request {
+            Request::CreateLaunchConfiguration(a) => c.call(a, &mut on).await?.request_id,
+            Request::DescribeLaunchConfigurations(a) => c.call(a, &mut on).await?.request_id,
+            Request::DeleteLaunchConfiguration(a) => c.call(a, &mut on).await?.request_id,
+            Request::CreateAutoScalingGroup(a) => c.call(a, &mut on).await?.request_id,
+            Request::DescribeAutoScalingGroups(a) => c.call(a, &mut on).await?.request_id,
+            Request::DeleteAutoScalingGroup(a) => c.call(a, &mut on).await?.request_id,
+            Request::SetDesiredCapacity(a) => c.call(a, &mut on).await?.request_id,
+            Request::CreateOrUpdateTags(a) => c.call(a, &mut on).await?.request_id,
+            Request::DescribeAutoScalingInstances(a) => c.call(a, &mut on).await?.request_id,
+            Request::TerminateInstanceInAutoScalingGroup(a) => c.call(a, &mut on).await?.request_id,
+        })
+    })
+}
+
+fn answer(body: &str) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status: 200,
+        reason: "OK".into(),
+        headers: vec![],
+        body: body.to_string(),
+    })
+}
+
+#[test]
+fn send_signs_and_sends_every_request_exactly_as_its_action_does() {
+    for scheme in [Scheme::V2HmacSha256, Scheme::V4Phantom] {
+        for request in every_request() {
+            let name = request.name();
+            let (by_send, sent, attempts) =
+                Harness::new().run(scheme, Connection::Direct, vec![ok(name)], |c, a| {
+                    block_on(c.send(&request, &mut |x| a.push(x.clone())))
+                });
+            let (by_call, expected, expected_attempts) =
+                Harness::new().run(scheme, Connection::Direct, vec![ok(name)], |c, a| {
+                    call_typed(c, &request, a)
+                });
+            assert_eq!(sent, expected, "{name} in {scheme:?}");
+            assert_eq!(attempts, expected_attempts, "{name}");
+            let by_send = by_send.expect("answered");
+            assert_eq!(by_send.request_id, by_call.expect("answered"), "{name}");
+            assert_eq!(by_send.request_id.as_deref(), Some("ok-id"), "{name}");
+            let method = if name.starts_with("Describe") {
+                Method::Get
+            } else {
+                Method::Post
+            };
+            assert_eq!(sent[0].method, method, "{name}");
+        }
+    }
+}
+
+#[test]
+fn send_answers_each_read_with_its_typed_result() {
+    let lcs = "<DescribeLaunchConfigurationsResponse><DescribeLaunchConfigurationsResult><LaunchConfigurations><member><LaunchConfigurationName>lc@hotel</LaunchConfigurationName><ImageId>img</ImageId></member><member><LaunchConfigurationName>lc@sierra</LaunchConfigurationName></member></LaunchConfigurations></DescribeLaunchConfigurationsResult></DescribeLaunchConfigurationsResponse>";
+    let groups = "<DescribeAutoScalingGroupsResponse><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>my_domain</AutoScalingGroupName><DesiredCapacity>2</DesiredCapacity><Instances><member><InstanceId>i-1</InstanceId><AvailabilityZone>hotel</AvailabilityZone><LifecycleState>600-RUNNING</LifecycleState></member></Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>";
+    // Phantom's bare root for this one.
+    let instances = "<DescribeAutoScalingInstances><AutoScalingInstances><member><InstanceId>i-1</InstanceId><AutoScalingGroupName>my_domain</AutoScalingGroupName></member></AutoScalingInstances></DescribeAutoScalingInstances>";
+    let requests = every_request();
+    let send = |request: &Request, body: Result<HttpResponse, TransportError>| {
+        Harness::new()
+            .run(
+                Scheme::V2HmacSha256,
+                Connection::default_proxy(),
+                vec![body],
+                |c, _| block_on(c.send(request, &mut |_| {})),
+            )
+            .0
+            .expect("answered")
+            .output
+    };
+    let Answer::LaunchConfigurations(list) = send(&requests[1], answer(lcs)) else {
+        panic!("not launch configurations");
+    };
+    let names: Vec<&str> = list.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["lc@hotel", "lc@sierra"]);
+    assert_eq!(list[0].image_id, "img");
+    let Answer::AutoScalingGroups(groups) = send(&requests[4], answer(groups)) else {
+        panic!("not domains");
+    };
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].desired_capacity, Some(2));
+    assert_eq!(groups[0].instances[0].lifecycle_state, "600-RUNNING");
+    let Answer::AutoScalingInstances(rows) = send(&requests[8], answer(instances)) else {
+        panic!("not instances");
+    };
+    assert_eq!(
+        (
+            rows[0].instance.instance_id.as_str(),
+            rows[0].group_name.as_str()
+        ),
+        ("i-1", "my_domain")
+    );
+    for i in [0, 2, 3, 5, 6, 7, 9] {
+        let request = &requests[i];
+        assert_eq!(
+            send(request, ok(request.name())),
+            Answer::Done,
+            "{}",
+            request.name()
+        );
+    }
+}
+
+#[test]
+fn send_keeps_each_actions_retry_rule() {
+    // A capacity change may be repeated: retried after a server error.
+    let set = Request::set_capacity("my_domain", 0);
+    let (result, sent, attempts) = Harness::new().run(
+        Scheme::V2HmacSha256,
+        Connection::default_proxy(),
+        vec![
+            phantom_error(500, "InternalFailure", None),
+            ok("SetDesiredCapacity"),
+        ],
+        |c, a| block_on(c.send(&set, &mut |x| a.push(x.clone()))),
+    );
+    assert_eq!(result.expect("answered").output, Answer::Done);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(attempts[0].next, Some(NextStep::RetryAfter(100)));
+    // A terminate never is.
+    let terminate = &every_request()[9];
+    let (result, sent, attempts) = Harness::new().run(
+        Scheme::V2HmacSha256,
+        Connection::default_proxy(),
+        vec![phantom_error(500, "InternalFailure", None)],
+        |c, a| block_on(c.send(terminate, &mut |x| a.push(x.clone()))),
+    );
+    assert_eq!(result.map_err(|e| e.class()), Err(ErrorClass::Retryable));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(attempts[0].next, Some(NextStep::GiveUp));
+}
+
+#[test]
+fn set_capacity_asks_for_no_cooldown() {
+    assert_eq!(
+        Request::set_capacity("my_domain", 2),
+        Request::SetDesiredCapacity(SetDesiredCapacity {
+            name: "my_domain".into(),
+            desired_capacity: 2,
+            honor_cooldown: None,
+        })
+    );
 }

@@ -20,9 +20,9 @@ use phantom_de::engine::journal::{
     Outcome, PlanProblem, RampStep, RequestDone, Retry, RunEnd, RunReport, SkipReason, Stage,
     Target, TeardownCause, TeardownOutcome, TeardownSkip,
 };
-use phantom_de::engine::run::{resume_plan, run, OnStepFailure, ResumeProblem, RunOptions};
+use phantom_de::engine::run::run;
 use phantom_de::engine::stop::StopHandle;
-use phantom_de::engine::{Phase, Plan};
+use phantom_de::engine::{resume_plan, OnStepFailure, Phase, Plan, ResumeProblem, RunOptions};
 use phantom_de::settings::{CloudSettings, Settings};
 use phantom_de::sign::encode::percent_decode;
 use virtual_time::{Sim, VirtualClock};

@@ -1311,7 +1311,7 @@ invalid!(
 
 #[test]
 fn run_options_map_to_the_engine_and_default_to_the_safe_choices() {
-    use phantom_de::engine::run::{OnStepFailure, RunOptions};
+    use phantom_de::engine::{OnStepFailure, RunOptions};
     let mut s = valid();
     let defaults = RunOptions::from_settings(&s.run);
     assert_eq!(

@@ -11,8 +11,7 @@ use phantom_de::engine::journal::{
     MonitorSnapshot, Outcome, RampStarted, RampStep, RequestDone, RequestSent, RunStarted,
     ScheduledStep, Stage, Target, JOURNAL_VERSION,
 };
-use phantom_de::engine::run::RunOptions;
-use phantom_de::engine::Phase;
+use phantom_de::engine::{Phase, RunOptions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

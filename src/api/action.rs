@@ -1,5 +1,6 @@
 //! The ten Auto Scaling actions Phantom supports, as typed inputs that encode to Query
-//! parameters and typed outputs parsed from the answer.
+//! parameters and typed outputs parsed from the answer. The same actions as data, and
+//! their dispatch, are [`super::request`].
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -373,71 +374,4 @@ fn list<'a>(root: &'a Element, list: &str) -> impl Iterator<Item = &'a Element> 
     root.find(list)
         .into_iter()
         .flat_map(|l| l.children_named("member"))
-}
-
-/// Any of the ten actions, for code that handles requests as data (the plan preview,
-/// the step log).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action")]
-pub enum Request {
-    /// See [`CreateLaunchConfiguration`].
-    CreateLaunchConfiguration(CreateLaunchConfiguration),
-    /// See [`DescribeLaunchConfigurations`].
-    DescribeLaunchConfigurations(DescribeLaunchConfigurations),
-    /// See [`DeleteLaunchConfiguration`].
-    DeleteLaunchConfiguration(DeleteLaunchConfiguration),
-    /// See [`CreateAutoScalingGroup`].
-    CreateAutoScalingGroup(CreateAutoScalingGroup),
-    /// See [`DescribeAutoScalingGroups`].
-    DescribeAutoScalingGroups(DescribeAutoScalingGroups),
-    /// See [`DeleteAutoScalingGroup`].
-    DeleteAutoScalingGroup(DeleteAutoScalingGroup),
-    /// See [`SetDesiredCapacity`].
-    SetDesiredCapacity(SetDesiredCapacity),
-    /// See [`CreateOrUpdateTags`].
-    CreateOrUpdateTags(CreateOrUpdateTags),
-    /// See [`DescribeAutoScalingInstances`].
-    DescribeAutoScalingInstances(DescribeAutoScalingInstances),
-    /// See [`TerminateInstanceInAutoScalingGroup`].
-    TerminateInstanceInAutoScalingGroup(TerminateInstanceInAutoScalingGroup),
-}
-
-macro_rules! dispatch {
-    ($self:ident, $a:ident => $body:expr) => {
-        match $self {
-            Request::CreateLaunchConfiguration($a) => $body,
-            Request::DescribeLaunchConfigurations($a) => $body,
-            Request::DeleteLaunchConfiguration($a) => $body,
-            Request::CreateAutoScalingGroup($a) => $body,
-            Request::DescribeAutoScalingGroups($a) => $body,
-            Request::DeleteAutoScalingGroup($a) => $body,
-            Request::SetDesiredCapacity($a) => $body,
-            Request::CreateOrUpdateTags($a) => $body,
-            Request::DescribeAutoScalingInstances($a) => $body,
-            Request::TerminateInstanceInAutoScalingGroup($a) => $body,
-        }
-    };
-}
-
-fn name_of<A: Action>(_: &A) -> &'static str {
-    A::NAME
-}
-
-impl Request {
-    /// The action name.
-    pub fn name(&self) -> &'static str {
-        dispatch!(self, a => name_of(a))
-    }
-    /// The Query parameters.
-    pub fn params(&self) -> Vec<(String, String)> {
-        dispatch!(self, a => a.params())
-    }
-    /// GET or POST.
-    pub fn method(&self) -> Method {
-        dispatch!(self, a => a.method())
-    }
-    /// Whether a failed attempt may be retried.
-    pub fn repeatable(&self) -> bool {
-        dispatch!(self, a => a.repeatable())
-    }
 }

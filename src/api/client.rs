@@ -24,6 +24,16 @@ pub struct Response<T> {
     pub request_id: Option<String>,
 }
 
+impl<T> Response<T> {
+    /// The same answer with its result turned into another type.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            output: f(self.output),
+            request_id: self.request_id,
+        }
+    }
+}
+
 /// What happens after a failed attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NextStep {

@@ -321,6 +321,17 @@ impl Plan {
     pub fn peak(&self) -> u32 {
         self.schedule.iter().map(|s| s.1).max().unwrap_or(0)
     }
+
+    /// The domain the plan drives: the first one a request names.
+    pub fn domain(&self) -> Option<String> {
+        self.requests.iter().find_map(|p| match &p.request {
+            Request::SetDesiredCapacity(a) => Some(a.name.clone()),
+            Request::CreateAutoScalingGroup(a) => Some(a.name.clone()),
+            Request::DeleteAutoScalingGroup(a) => Some(a.name.clone()),
+            Request::DescribeAutoScalingGroups(a) => a.names.first().cloned(),
+            _ => None,
+        })
+    }
 }
 
 fn delete(domain: &str, aws: bool) -> DeleteAutoScalingGroup {

@@ -2,7 +2,10 @@
 //!
 //! [`state::AppState`] is provided as context by [`App`]; each settings section is its own
 //! component, bound field by field to `AppState::settings` (the secret to
-//! `AppState::secret`), with inline messages from `Settings::validate`.
+//! `AppState::secret`), with inline messages from `Settings::validate`. The one browser
+//! client is built by `AppState::client`, and notices go through `AppState::notify`.
+//! [`runner::RunState`] runs the engine (`engine::run`, `engine::manual`) as Leptos
+//! actions: the buttons wait on their `pending()`.
 
 pub mod chart;
 pub mod clouds;

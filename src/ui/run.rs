@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::engine::journal::{CapacityState, JournalSummary, Stage};
+use crate::engine::journal::{JournalSummary, Stage};
+use crate::engine::CapacityState;
 use crate::settings::field_label;
 
 use super::fields::{checkbox_field, dom_id, text_field, Kind};

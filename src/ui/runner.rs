@@ -1,45 +1,84 @@
 //! The run's browser edge: starts `engine::run::run` with the current settings and plan,
-//! keeps every [`Event`] in a signal (and in `localStorage` as it grows), and offers Stop
-//! and "scale this domain to 0" after an interrupted run. No protocol decisions here:
-//! the engine decides what is sent; this only wires it to the page.
+//! keeps every [`Event`] in a signal (and in `localStorage` as it grows), offers Stop,
+//! and the requests by hand of `engine::manual` (list the VMs, terminate or replace one,
+//! scale the domain to 0 after an interrupted run). Each of these is a Leptos action:
+//! its `pending()` is what the buttons wait on. No protocol decisions here: the engine
+//! decides what is sent; this only wires it to the page.
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::action::{
-    DescribeAutoScalingGroups, SetDesiredCapacity, TerminateInstanceInAutoScalingGroup,
-};
-use crate::api::fetch::{BrowserClock, FetchTransport};
-use crate::api::{Client, Instance, Request};
-use crate::engine::journal::{Event, Journal, JournalSummary, Stage};
-use crate::engine::run::{one_off, resume_plan, run, RunOptions};
-use crate::engine::stop::StopHandle;
-use crate::engine::Plan;
+use crate::api::Instance;
+use crate::engine::journal::{Event, Journal, JournalSummary};
+use crate::engine::run::run;
+use crate::engine::{manual, resume_plan, Plan, RunOptions, StopHandle};
 
-use super::state::{AppState, Notice};
+use super::state::{AppState, BrowserClient, Notice};
 use super::storage;
 
-/// Requests by hand are numbered above this, apart from a run's own numbers.
-const MANUAL_NUMBERS: u32 = 1_000_000;
+/// A run to start.
+struct Launch {
+    client: BrowserClient,
+    plan: Plan,
+    options: RunOptions,
+    stop: StopHandle,
+}
+
+/// A request by hand, numbered in the journal.
+struct ByHand {
+    client: Rc<BrowserClient>,
+    no: u32,
+    what: Manual,
+}
+
+/// What a request by hand does.
+enum Manual {
+    /// Capacity 0 for the journal's domain.
+    ScaleToZero { domain: String },
+    /// Terminate (`decrement`) or replace one VM, then list the domain's VMs again.
+    Terminate {
+        instance_id: String,
+        decrement: bool,
+        domain: String,
+    },
+}
+
+/// A listing of the domain's VMs.
+struct Listing {
+    client: Rc<BrowserClient>,
+    domain: String,
+}
 
 /// The run, shared through context. Copy: every field is a reactive handle.
 #[derive(Clone, Copy)]
 pub struct RunState {
     /// The journal of the current (or last) run, oldest first.
     pub events: RwSignal<Vec<Event>>,
-    /// Whether a run (or a scale-to-0 request) is under way in this page.
-    pub active: RwSignal<bool>,
+    /// Whether a run is under way in this page.
+    pub active: Signal<bool>,
     /// The journal was found in storage at load and its run had not ended.
     pub interrupted: RwSignal<bool>,
     /// The summary of `events`.
     pub summary: Memo<JournalSummary>,
-    /// The domain's VMs as last listed ("List VMs"); `None` until listed.
-    pub instances: RwSignal<Option<Vec<Instance>>>,
+    /// The domain's VMs as last listed ("List VMs"); `None` until listed. A failed
+    /// listing keeps the last list.
+    pub instances: Signal<Option<Vec<Instance>>>,
     /// A listing is under way.
-    pub listing: RwSignal<bool>,
+    pub listing: Signal<bool>,
     /// A request by hand (scale to 0, terminate, replace) is under way.
-    pub manual: RwSignal<bool>,
+    pub manual: Signal<bool>,
+    runs: Action<Rc<Launch>, ()>,
+    by_hand: Action<Rc<ByHand>, ()>,
+    list: Action<Rc<Listing>, Option<Vec<Instance>>>,
     stop: StoredValue<Option<StopHandle>>,
+}
+
+/// Appends every event to the journal signal (nothing once the page is gone).
+fn journal_into(events: RwSignal<Vec<Event>>) -> impl FnMut(&Event) {
+    move |event| {
+        events.try_update(|v| v.push(event.clone()));
+    }
 }
 
 impl RunState {
@@ -53,22 +92,82 @@ impl RunState {
             }
             Ok(None) => (Vec::new(), false),
             Err(problem) => {
-                app.notice.set(Some(Notice::error(format!(
+                app.notify(Notice::error(format!(
                     "{problem}; the previous run's log is not shown."
-                ))));
+                )));
                 (Vec::new(), false)
             }
         };
         let events = RwSignal::new(events);
         let summary = Memo::new(move |_| events.with(|e| JournalSummary::of(e)));
+        let runs = Action::new_local(move |launch: &Rc<Launch>| {
+            let launch = Rc::clone(launch);
+            async move {
+                let Launch {
+                    client,
+                    plan,
+                    options,
+                    stop,
+                } = &*launch;
+                run(client, plan, options, stop, &mut journal_into(events)).await;
+            }
+        });
+        let list = Action::new_local(move |listing: &Rc<Listing>| {
+            let listing = Rc::clone(listing);
+            async move {
+                match manual::list_instances(&listing.client, &listing.domain).await {
+                    Ok(vms) => Some(vms),
+                    Err(e) => {
+                        app.notify(Notice::error(format!("Listing the VMs failed: {e}")));
+                        None
+                    }
+                }
+            }
+        });
+        let by_hand = Action::new_local(move |request: &Rc<ByHand>| {
+            let request = Rc::clone(request);
+            async move {
+                let ByHand { client, no, what } = &*request;
+                let mut journal = journal_into(events);
+                // The outcome is in the journal (the step log shows a failure).
+                match what {
+                    Manual::ScaleToZero { domain } => {
+                        let _ = manual::scale_to_zero(client, domain, *no, &mut journal).await;
+                    }
+                    Manual::Terminate {
+                        instance_id,
+                        decrement,
+                        domain,
+                    } => {
+                        let _ =
+                            manual::terminate(client, instance_id, *decrement, *no, &mut journal)
+                                .await;
+                        list.dispatch_local(Rc::new(Listing {
+                            client: Rc::clone(client),
+                            domain: domain.clone(),
+                        }));
+                    }
+                }
+            }
+        });
+        let listed = list.value();
+        let instances = Memo::new(
+            move |last: Option<&Option<Vec<Instance>>>| match listed.get() {
+                Some(Some(vms)) => Some(vms),
+                _ => last.cloned().flatten(),
+            },
+        );
         let state = Self {
             events,
-            active: RwSignal::new(false),
+            active: runs.pending().into(),
             interrupted: RwSignal::new(interrupted),
             summary,
-            instances: RwSignal::new(None),
-            listing: RwSignal::new(false),
-            manual: RwSignal::new(false),
+            instances: instances.into(),
+            listing: list.pending().into(),
+            manual: by_hand.pending().into(),
+            runs,
+            by_hand,
+            list,
             stop: StoredValue::new(None),
         };
         provide_context(state);
@@ -78,9 +177,9 @@ impl RunState {
                 events: events.get(),
             };
             if !storage::save_journal(&journal) {
-                app.notice.set(Some(Notice::error(
+                app.notify(Notice::error(
                     "This browser does not let the page save the run log; it lasts until the page is closed.",
-                )));
+                ));
             }
         });
         state
@@ -93,9 +192,9 @@ impl RunState {
             return;
         }
         let Ok(plan) = app.plan.get_untracked() else {
-            app.notice.set(Some(Notice::error(
+            app.notify(Notice::error(
                 "Nothing was sent: correct the marked settings first.",
-            )));
+            ));
             return;
         };
         let options = app
@@ -111,9 +210,9 @@ impl RunState {
             return;
         }
         let Ok(current) = app.plan.get_untracked() else {
-            app.notice.set(Some(Notice::error(
+            app.notify(Notice::error(
                 "Nothing was sent: correct the marked settings first.",
-            )));
+            ));
             return;
         };
         match self
@@ -129,26 +228,15 @@ impl RunState {
                 };
                 self.launch(app, plan, options, true);
             }
-            Err(problem) => app
-                .notice
-                .set(Some(Notice::error(format!("Nothing was sent: {problem}.")))),
+            Err(problem) => app.notify(Notice::error(format!("Nothing was sent: {problem}."))),
         }
     }
 
     /// Runs `plan` with the current endpoint and credentials; `keep_log` appends to the
     /// journal instead of starting a new one.
     fn launch(&self, app: AppState, plan: Plan, options: RunOptions, keep_log: bool) {
-        let settings = app.settings.get_untracked();
-        let secret = app.secret.get_untracked();
-        let (config, credentials) = match (settings.client_config(), settings.credentials(&secret))
-        {
-            (Ok(c), Ok(k)) => (c, k),
-            _ => {
-                app.notice.set(Some(Notice::error(
-                    "Enter the endpoint and credentials first: nothing was sent.",
-                )));
-                return;
-            }
+        let Some(client) = self.client(app) else {
+            return;
         };
         let stop = StopHandle::new();
         self.stop.set_value(Some(stop.clone()));
@@ -156,24 +244,13 @@ impl RunState {
             self.events.set(Vec::new());
         }
         self.interrupted.set(false);
-        self.active.set(true);
-        app.notice.set(None);
-        let events = self.events;
-        let active = self.active;
-        spawn_local(async move {
-            let client = Client::new(
-                config,
-                credentials,
-                FetchTransport,
-                BrowserClock,
-                Box::new(js_sys::Math::random),
-            );
-            let mut on_event = |event: &Event| {
-                events.try_update(|v| v.push(event.clone()));
-            };
-            let _report = run(&client, &plan, &options, &stop, &mut on_event).await;
-            active.try_set(false);
-        });
+        app.clear_notice();
+        self.runs.dispatch_local(Rc::new(Launch {
+            client,
+            plan,
+            options,
+            stop,
+        }));
     }
 
     /// Asks the run to stop (harmless when repeated or when nothing runs).
@@ -183,26 +260,16 @@ impl RunState {
         }
     }
 
-    /// The endpoint and credentials of the current settings, or a notice saying what to
-    /// fix (nothing is sent then).
-    fn client(&self, app: AppState) -> Option<Client<FetchTransport, BrowserClock>> {
-        let settings = app.settings.get_untracked();
-        let secret = app.secret.get_untracked();
-        match (settings.client_config(), settings.credentials(&secret)) {
-            (Ok(config), Ok(credentials)) => Some(Client::new(
-                config,
-                credentials,
-                FetchTransport,
-                BrowserClock,
-                Box::new(js_sys::Math::random),
-            )),
-            _ => {
-                app.notice.set(Some(Notice::error(
-                    "Enter the endpoint and credentials first: nothing was sent.",
-                )));
-                None
-            }
+    /// The client of the current settings, or a notice saying what to fix (nothing is
+    /// sent then).
+    fn client(&self, app: AppState) -> Option<BrowserClient> {
+        let client = app.client().ok();
+        if client.is_none() {
+            app.notify(Notice::error(
+                "Enter the endpoint and credentials first: nothing was sent.",
+            ));
         }
+        client
     }
 
     /// The domain the journal is about, or else the one the settings name.
@@ -212,49 +279,23 @@ impl RunState {
             .unwrap_or_else(|| app.settings.with_untracked(|s| s.domain.name.clone()))
     }
 
-    /// The next number for a request by hand. These start at 1,000,001 so they never
-    /// collide with the numbers of a run going on in the same journal.
-    fn next_no(&self) -> u32 {
-        self.events.with_untracked(|events| {
-            events
-                .iter()
-                .filter_map(|e| match e {
-                    Event::RequestSent(s) => Some(s.no),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0)
-                .max(MANUAL_NUMBERS)
-                + 1
-        })
-    }
-
-    /// Sends `request` outside a plan, appending it to the journal (also while a run goes
-    /// on: the person may terminate or replace a VM at any time).
-    fn send_one(
-        &self,
-        app: AppState,
-        stage: Stage,
-        request: Request,
-        then: impl FnOnce() + 'static,
-    ) {
+    /// Sends a request by hand, appending it to the journal (also while a run goes on:
+    /// the person may terminate or replace a VM at any time). One at a time.
+    fn send_by_hand(&self, app: AppState, what: Manual) {
         if self.manual.get_untracked() {
             return;
         }
         let Some(client) = self.client(app) else {
             return;
         };
-        let no = self.next_no();
-        self.manual.set(true);
-        let (events, manual) = (self.events, self.manual);
-        spawn_local(async move {
-            let mut on_event = |event: &Event| {
-                events.try_update(|v| v.push(event.clone()));
-            };
-            let _ = one_off(&client, stage, &request, no, &mut on_event).await;
-            manual.try_set(false);
-            then();
-        });
+        let no = self
+            .events
+            .with_untracked(|events| manual::next_number(events));
+        self.by_hand.dispatch_local(Rc::new(ByHand {
+            client: Rc::new(client),
+            no,
+            what,
+        }));
     }
 
     /// After an interrupted run: sets the journal's domain to capacity 0 (journaled).
@@ -265,12 +306,7 @@ impl RunState {
         let Some(domain) = self.summary.with_untracked(|s| s.domain.clone()) else {
             return;
         };
-        let request = Request::SetDesiredCapacity(SetDesiredCapacity {
-            name: domain,
-            desired_capacity: 0,
-            honor_cooldown: None,
-        });
-        self.send_one(app, Stage::Teardown, request, || {});
+        self.send_by_hand(app, Manual::ScaleToZero { domain });
     }
 
     /// Lists the domain's VMs (a read; not journaled).
@@ -278,38 +314,23 @@ impl RunState {
         let Some(client) = self.client(app) else {
             return;
         };
-        let domain = self.domain(app);
-        let (instances, listing, notice) = (self.instances, self.listing, app.notice);
-        listing.set(true);
-        spawn_local(async move {
-            let action = DescribeAutoScalingGroups {
-                names: vec![domain],
-            };
-            match client.call(&action, &mut |_| {}).await {
-                Ok(r) => {
-                    let vms: Vec<Instance> =
-                        r.output.into_iter().flat_map(|g| g.instances).collect();
-                    instances.try_set(Some(vms));
-                }
-                Err(e) => {
-                    notice.try_set(Some(Notice::error(format!("Listing the VMs failed: {e}"))));
-                }
-            }
-            listing.try_set(false);
-        });
+        self.list.dispatch_local(Rc::new(Listing {
+            client: Rc::new(client),
+            domain: self.domain(app),
+        }));
     }
 
     /// Terminates one VM: `decrement` shrinks the domain by one, otherwise Phantom
     /// replaces it. Journaled; the list is read again afterwards.
     pub fn terminate(&self, app: AppState, instance_id: String, decrement: bool) {
-        let request =
-            Request::TerminateInstanceInAutoScalingGroup(TerminateInstanceInAutoScalingGroup {
+        let domain = self.domain(app);
+        self.send_by_hand(
+            app,
+            Manual::Terminate {
                 instance_id,
-                should_decrement_desired_capacity: decrement,
-            });
-        let this = *self;
-        self.send_one(app, Stage::Manual, request, move || {
-            this.list_instances(app)
-        });
+                decrement,
+                domain,
+            },
+        );
     }
 }

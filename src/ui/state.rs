@@ -1,9 +1,13 @@
 //! The app state, shared through Leptos context, and the effects that keep
-//! `localStorage` in step with it.
+//! `localStorage` in step with it; the one place a browser client is built
+//! ([`AppState::client`]) and the one way a notice reaches the status line
+//! ([`AppState::notify`]).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::fetch::{BrowserClock, FetchTransport};
+use crate::api::Client;
 use crate::engine::Plan;
 use crate::settings::{FieldError, ProxyOffer, Settings};
 
@@ -35,6 +39,9 @@ impl Notice {
         }
     }
 }
+
+/// The client every request of the page goes through: `fetch` and the browser's clock.
+pub type BrowserClient = Client<FetchTransport, BrowserClock>;
 
 /// Everything the components share. Copy: every field is a reactive handle.
 #[derive(Clone, Copy)]
@@ -80,9 +87,9 @@ impl AppState {
         Effect::new(move |_| {
             let ok = settings.with(storage::save_settings);
             if !ok {
-                state.notice.set(Some(Notice::error(
+                state.notify(Notice::error(
                     "This browser does not let the page save settings; they last until the page is closed.",
-                )));
+                ));
             }
         });
         // The secret (and token) are stored only while "remember" is ticked.
@@ -122,6 +129,37 @@ impl AppState {
             }
         });
         state
+    }
+
+    /// A client for the endpoint and credentials of the current settings and the secret,
+    /// or every problem that keeps one from being built (then nothing can be sent).
+    pub fn client(&self) -> Result<BrowserClient, Vec<FieldError>> {
+        let secret = self.secret.get_untracked();
+        self.settings
+            .with_untracked(|s| match (s.client_config(), s.credentials(&secret)) {
+                (Ok(config), Ok(credentials)) => Ok(Client::new(
+                    config,
+                    credentials,
+                    FetchTransport,
+                    BrowserClock,
+                    Box::new(js_sys::Math::random),
+                )),
+                (config, credentials) => {
+                    let mut problems = config.err().unwrap_or_default();
+                    problems.extend(credentials.err().unwrap_or_default());
+                    Err(problems)
+                }
+            })
+    }
+
+    /// Shows `notice` in the status line (nothing happens once the page is gone).
+    pub fn notify(&self, notice: Notice) {
+        let _ = self.notice.try_set(Some(notice));
+    }
+
+    /// Clears the status line.
+    pub fn clear_notice(&self) {
+        let _ = self.notice.try_set(None);
     }
 
     /// The first problem of `field`, if any.

@@ -116,26 +116,11 @@ pub fn forget_secret() {
 /// Offers the settings as a file download.
 pub fn download_settings(s: &Settings) -> Result<(), String> {
     let text = settings::export_json(s).map_err(|e| e.to_string())?;
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser refused to create the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser refused to create the file")?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "no link")?
-        .dyn_into()
-        .map_err(|_| "no link")?;
-    anchor.set_href(&url);
-    anchor.set_download("phantom-decision-engine-settings.json");
-    anchor.click();
-    // The click has started the download; the URL is no longer needed.
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    download_text(
+        "phantom-decision-engine-settings.json",
+        "application/json",
+        &text,
+    )
 }
 
 /// Why an uploaded file was not read.
@@ -247,6 +232,7 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
+    // The click has started the download; the URL is no longer needed.
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }

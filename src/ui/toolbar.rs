@@ -14,10 +14,10 @@ pub fn Toolbar() -> impl IntoView {
     let state = expect_context::<AppState>();
     let export = move |_| {
         let result = state.settings.with_untracked(storage::download_settings);
-        state.notice.set(Some(match result {
+        state.notify(match result {
             Ok(()) => Notice::info("Settings exported (without the secret key or session token)."),
             Err(e) => Notice::error(format!("The settings could not be exported: {e}")),
-        }));
+        });
     };
     let import = move |ev: web_sys::Event| {
         let Some(input) = ev
@@ -54,15 +54,15 @@ pub fn Toolbar() -> impl IntoView {
                 }
                 Err(e) => Notice::error(format!("Not imported: {e}")),
             };
-            // The page may be gone by now.
-            let _ = state.notice.try_set(Some(notice));
+            // The page may be gone by now: `notify` does nothing then.
+            state.notify(notice);
         });
     };
     let reset = move |_| {
         state.reset();
-        state.notice.set(Some(Notice::info(
+        state.notify(Notice::info(
             "Settings reset to the tutorial defaults (your credentials were kept).",
-        )));
+        ));
     };
     view! {
         <div class="toolbar" role="group" aria-label="Settings file">

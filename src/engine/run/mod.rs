@@ -1,0 +1,148 @@
+//! The runner: executes a [`Plan`] over the client's [`Transport`] and [`Clock`], tells
+//! every happening to a callback as an [`Event`], and returns a [`RunReport`]. One file
+//! per part of a run (private modules):
+//!
+//! * `shape`, the plan checks: setup, timed steps and end in order, or the
+//!   [`PlanProblem`] that refuses the plan.
+//! * `setup`, **launch configurations** and **domain**: the describe, then every
+//!   missing `name@cloud` created concurrently; the domain deleted and waited for, or
+//!   kept, then created.
+//! * `ramp`, **ramp and end**: every timed step at its absolute deadline, ramp start +
+//!   offset; after a late wake-up only the newest due step, once.
+//! * `monitor`: meanwhile, DescribeAutoScalingGroups at the options' interval.
+//! * `teardown`, **stop** ([`StopHandle`]): the run is dropped at once (pending timers
+//!   and requests are cancelled), then capacity 0 is set unless the options say to
+//!   leave it running. A failure after capacity was asked for ends with the same
+//!   teardown (always). A setup failure or a stop before any capacity change sends no
+//!   SetDesiredCapacity.
+//! * `runner`, the core the parts share: the journal sink and the one way a request
+//!   is sent and journaled.
+//!
+//! This file starts a run, races it against Stop, and finishes it. Pure: no browser
+//! API; nothing here needs `Send`.
+//!
+//! [`PlanProblem`]: crate::engine::journal::PlanProblem
+
+mod monitor;
+mod ramp;
+mod runner;
+mod setup;
+mod shape;
+mod teardown;
+
+use std::pin::pin;
+
+use futures::future::{select, Either};
+
+use crate::api::{Client, Clock, Request, Transport};
+use crate::engine::journal::{
+    Event, RampStarted, RunEnd, RunReport, RunStarted, Stage, StopRequested, TeardownCause,
+    JOURNAL_VERSION,
+};
+use crate::engine::options::RunOptions;
+use crate::engine::plan::{Condition, Plan};
+use crate::engine::stop::StopHandle;
+
+use runner::{Failure, Runner};
+use setup::Facts;
+use shape::Shape;
+
+/// Executes `plan` with `client` (and its clock), telling `on_event` every happening as
+/// it happens, until it completes, fails, or `stop` is asked for. Always ends with an
+/// [`Event::RunFinished`] carrying the returned report.
+pub async fn run<T: Transport, C: Clock>(
+    client: &Client<T, C>,
+    plan: &Plan,
+    options: &RunOptions,
+    stop: &StopHandle,
+    on_event: &mut dyn FnMut(&Event),
+) -> RunReport {
+    let shape = Shape::of(plan);
+    let domain = plan.domain().unwrap_or_default();
+    let runner = Runner::new(client, options, domain.clone(), on_event);
+    runner.emit(Event::RunStarted(RunStarted {
+        version: JOURNAL_VERSION,
+        at_ms: runner.now(),
+        domain,
+        launch_configurations: plan
+            .requests
+            .iter()
+            .filter_map(|p| match &p.request {
+                Request::CreateLaunchConfiguration(a) => Some(a.name.clone()),
+                _ => None,
+            })
+            .collect(),
+        replace_existing: plan
+            .requests
+            .iter()
+            .any(|p| matches!(p.condition, Some(Condition::DomainExists { .. }))),
+        schedule: shape
+            .as_ref()
+            .map(|s| s.timed.iter().map(|t| t.step.clone()).collect())
+            .unwrap_or_default(),
+        delete_domain: shape.as_ref().is_ok_and(|s| {
+            s.post
+                .iter()
+                .any(|p| matches!(p.request, Request::DeleteAutoScalingGroup(_)))
+        }),
+        planned_requests: plan.requests.len(),
+        options: options.clone(),
+    }));
+    let shape = match shape {
+        Ok(shape) => shape,
+        Err(problem) => return runner.finish(RunEnd::Rejected { problem }, None),
+    };
+
+    let result = {
+        let main = pin!(runner.main(&shape));
+        let stopped = pin!(stop.stopped());
+        match select(stopped, main).await {
+            Either::Left(((), _)) => None,
+            Either::Right((result, _)) => Some(result),
+        }
+        // The run's future is dropped here: its timers and requests are cancelled.
+    };
+    match result {
+        Some(Ok(())) => runner.finish(RunEnd::Completed, None),
+        Some(Err(Failure { stage, reason })) => {
+            let teardown = runner.teardown(TeardownCause::Failed).await;
+            runner.finish(RunEnd::Failed { stage, reason }, Some(teardown))
+        }
+        None => {
+            let stage = runner.stage.get();
+            runner.emit(Event::StopRequested(StopRequested {
+                at_ms: runner.now(),
+                stage,
+            }));
+            runner.cancel_in_flight();
+            let teardown = runner.teardown(TeardownCause::Stopped).await;
+            runner.finish(RunEnd::Stopped { stage }, Some(teardown))
+        }
+    }
+}
+
+impl<T: Transport, C: Clock> Runner<'_, T, C> {
+    /// Setup, ramp and end, with the monitor alongside the ramp and end.
+    async fn main(&self, shape: &Shape<'_>) -> Result<(), Failure> {
+        let mut facts = Facts::default();
+        let domain_created = self.untimed(shape.setup, &mut facts).await?;
+        let ramp_start = self
+            .options
+            .resume
+            .map_or_else(|| self.now(), |r| r.ramp_started_ms);
+        self.emit(Event::RampStarted(RampStarted {
+            at_ms: ramp_start,
+            domain_created,
+        }));
+        let work = pin!(async {
+            self.timed(&shape.timed, ramp_start).await?;
+            self.stage.set(Stage::End);
+            self.untimed(shape.post, &mut facts).await.map(|_| ())
+        });
+        let monitor = pin!(self.monitor(ramp_start));
+        match select(work, monitor).await {
+            Either::Left((result, _)) => result,
+            Either::Right((never, _)) => match never {},
+        }
+    }
+}

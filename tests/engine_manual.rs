@@ -1,0 +1,393 @@
+//! The requests a person asks for outside a plan (`engine::manual`), on virtual time
+//! against a scripted server: what each sends, how it is journaled (numbered, staged,
+//! with every attempt and its retry), what a read returns, and the words "Test
+//! connection" shows while it goes on.
+
+#[path = "support/virtual_time.rs"]
+mod virtual_time;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use phantom_de::api::{
+    Client, Clock, ErrorClass, HttpRequest, HttpResponse, Transport, TransportError,
+};
+use phantom_de::engine::journal::{
+    Event, JournalSummary, Outcome, RequestDone, RequestSent, Retry, Stage, Target,
+};
+use phantom_de::engine::manual::{self, MANUAL_NUMBERS};
+use phantom_de::engine::CapacityState;
+use phantom_de::settings::Settings;
+use phantom_de::sign::encode::percent_decode;
+use phantom_de::sign::Method;
+use virtual_time::{Sim, VirtualClock, EPOCH_MS};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const LATENCY_MS: u64 = 100;
+
+/// A server that answers from a script, in order, after [`LATENCY_MS`] of virtual time.
+struct Server {
+    clock: VirtualClock,
+    answers: RefCell<VecDeque<HttpResponse>>,
+    /// (virtual time, request) of everything sent.
+    sent: RefCell<Vec<(u64, HttpRequest)>>,
+}
+
+#[derive(Clone)]
+struct Net(Rc<Server>);
+
+impl Transport for Net {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let server = &self.0;
+        server.sent.borrow_mut().push((server.clock.now(), request));
+        server.clock.sleep(LATENCY_MS).await;
+        let answer = server.answers.borrow_mut().pop_front();
+        Ok(answer.expect("a scripted answer"))
+    }
+}
+
+fn ok(action: &str, result: &str, request_id: &str) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        reason: "OK".into(),
+        headers: vec![],
+        body: format!(
+            "<{action}Response>{result}<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
+        ),
+    }
+}
+
+/// Phantom's plain-text error.
+fn phantom_error(status: u16, code: &str, date: Option<&str>) -> HttpResponse {
+    HttpResponse {
+        status,
+        reason: code.into(),
+        headers: date
+            .map(|d| vec![("Date".to_string(), d.to_string())])
+            .unwrap_or_default(),
+        body: format!("{status} {code}\n\nexplanation\n"),
+    }
+}
+
+fn params_of(request: &HttpRequest) -> Vec<(String, String)> {
+    let query = request
+        .url
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default();
+    [query, request.body.as_str()]
+        .iter()
+        .flat_map(|s| s.split('&'))
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+type TestClient = Client<Net, VirtualClock>;
+
+/// A simulation, a server answering `answers`, and a client of the tutorial's settings.
+fn setup(answers: Vec<HttpResponse>) -> (Sim, Rc<Server>, TestClient) {
+    let clock = VirtualClock::new();
+    let server = Rc::new(Server {
+        clock: clock.clone(),
+        answers: RefCell::new(answers.into()),
+        sent: RefCell::new(Vec::new()),
+    });
+    let mut settings = Settings::tutorial_defaults();
+    settings.endpoint.url = "https://svc.example.org:8445".into();
+    settings.credentials.access_key_id = "AKIDEXAMPLE".into();
+    let client = Client::new(
+        settings.client_config().expect("valid endpoint"),
+        settings.credentials(SECRET).expect("valid credentials"),
+        Net(server.clone()),
+        clock.clone(),
+        Box::new(|| 0.5),
+    );
+    (Sim::new(clock), server, client)
+}
+
+/// The RequestSent and RequestDone of a request by hand.
+fn pair(events: &[Event]) -> (&RequestSent, &RequestDone) {
+    match events {
+        [Event::RequestSent(sent), Event::RequestDone(done)] => (sent, done),
+        other => panic!("not a sent/done pair: {other:?}"),
+    }
+}
+
+#[test]
+fn scale_to_zero_is_journaled_as_a_teardown_with_every_attempt() {
+    let (mut sim, server, client) = setup(vec![
+        phantom_error(500, "InternalFailure", None),
+        ok("SetDesiredCapacity", "", "req-2"),
+    ]);
+    let no = MANUAL_NUMBERS + 1;
+    let (result, events) = sim.run(async move {
+        let mut events = Vec::new();
+        let result =
+            manual::scale_to_zero(&client, "my_domain", no, &mut |e| events.push(e.clone())).await;
+        (result, events)
+    });
+    assert_eq!(result.expect("done"), Some("req-2".to_string()));
+    let (sent, done) = pair(&events);
+    let target = Target::Capacity {
+        domain: "my_domain".into(),
+        capacity: 0,
+    };
+    assert_eq!(
+        (sent.no, sent.stage, sent.action.as_str(), &sent.target),
+        (no, Stage::Teardown, "SetDesiredCapacity", &target)
+    );
+    assert_eq!(sent.at_ms, EPOCH_MS);
+    assert_eq!(
+        (done.no, done.stage, &done.target, &done.outcome),
+        (
+            no,
+            Stage::Teardown,
+            &target,
+            &Outcome::Ok {
+                request_id: Some("req-2".into()),
+                detail: None,
+            }
+        )
+    );
+    // Retried after the full-jitter wait (200 ms × 0.5), both attempts recorded.
+    assert_eq!(done.attempts.len(), 2);
+    assert_eq!(done.attempts[0].retry, Some(Retry::After { wait_ms: 100 }));
+    assert_eq!(done.attempts[0].status, Some(500));
+    assert_eq!(done.attempts[1].error, None);
+    assert_eq!(
+        (done.started_ms, done.ended_ms),
+        (EPOCH_MS, EPOCH_MS + (LATENCY_MS + 100 + LATENCY_MS) as f64)
+    );
+    let sent = server.sent.borrow();
+    assert_eq!(
+        sent.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+        [0, LATENCY_MS + 100]
+    );
+    for (_, request) in sent.iter() {
+        let params = params_of(request);
+        assert_eq!(param(&params, "Action"), Some("SetDesiredCapacity"));
+        assert_eq!(param(&params, "AutoScalingGroupName"), Some("my_domain"));
+        assert_eq!(param(&params, "DesiredCapacity"), Some("0"));
+    }
+}
+
+#[test]
+fn after_scale_to_zero_an_interrupted_journal_no_longer_offers_it() {
+    // A run cut short by a reload while capacity 3 was in flight.
+    let interrupted = vec![Event::RequestSent(RequestSent {
+        no: 7,
+        stage: Stage::Ramp,
+        action: "SetDesiredCapacity".into(),
+        target: Target::Capacity {
+            domain: "my_domain".into(),
+            capacity: 3,
+        },
+        at_ms: EPOCH_MS,
+    })];
+    assert!(JournalSummary::of(&interrupted).capacity_may_be_running());
+    let (mut sim, _server, client) = setup(vec![ok("SetDesiredCapacity", "", "req-1")]);
+    let no = manual::next_number(&interrupted);
+    let mut journal = interrupted.clone();
+    let journal = sim.run(async move {
+        manual::scale_to_zero(&client, "my_domain", no, &mut |e| journal.push(e.clone()))
+            .await
+            .expect("done");
+        journal
+    });
+    let summary = JournalSummary::of(&journal);
+    assert_eq!(summary.capacity, CapacityState::Confirmed { capacity: 0 });
+    assert!(!summary.capacity_may_be_running());
+    assert_eq!(summary.last_capacity_requested, Some(0));
+}
+
+#[test]
+fn terminate_shrinks_the_domain_and_replace_does_not() {
+    for (decrement, detail) in [
+        (true, "i-1 (terminate, capacity - 1)"),
+        (false, "i-1 (replace)"),
+    ] {
+        let answer = ok("TerminateInstanceInAutoScalingGroup", "", "req-t");
+        let (mut sim, server, client) = setup(vec![answer]);
+        let (result, events) = sim.run(async move {
+            let mut events = Vec::new();
+            let result = manual::terminate(&client, "i-1", decrement, 1_000_004, &mut |e| {
+                events.push(e.clone())
+            })
+            .await;
+            (result, events)
+        });
+        assert_eq!(result.expect("done"), Some("req-t".to_string()));
+        let (sent, done) = pair(&events);
+        let target = Target::Other {
+            detail: detail.into(),
+        };
+        assert_eq!(
+            (sent.no, sent.stage, &sent.target),
+            (1_000_004, Stage::Manual, &target)
+        );
+        assert_eq!(done.action, "TerminateInstanceInAutoScalingGroup");
+        assert!(matches!(done.outcome, Outcome::Ok { .. }));
+        let sent = server.sent.borrow();
+        assert_eq!(sent[0].1.method, Method::Post);
+        let params = params_of(&sent[0].1);
+        assert_eq!(param(&params, "InstanceId"), Some("i-1"));
+        assert_eq!(
+            param(&params, "ShouldDecrementDesiredCapacity"),
+            Some(if decrement { "true" } else { "false" })
+        );
+    }
+}
+
+#[test]
+fn a_failed_terminate_is_journaled_once_and_never_repeated() {
+    let (mut sim, server, client) = setup(vec![phantom_error(500, "InternalFailure", None)]);
+    let (result, events) = sim.run(async move {
+        let mut events = Vec::new();
+        let result = manual::terminate(&client, "i-1", false, 1_000_001, &mut |e| {
+            events.push(e.clone())
+        })
+        .await;
+        (result, events)
+    });
+    assert_eq!(result.map_err(|e| e.class()), Err(ErrorClass::Retryable));
+    assert_eq!(server.sent.borrow().len(), 1);
+    let (_, done) = pair(&events);
+    assert_eq!(done.attempts.len(), 1);
+    assert_eq!(done.attempts[0].retry, Some(Retry::GaveUp));
+    let Outcome::Failed { error } = &done.outcome else {
+        panic!("not failed: {:?}", done.outcome);
+    };
+    assert_eq!(error.code.as_deref(), Some("InternalFailure"));
+    assert!(!format!("{events:?}").contains(SECRET));
+}
+
+#[test]
+fn listing_the_vms_reads_the_domain_and_journals_nothing() {
+    let groups = "<DescribeAutoScalingGroupsResult><AutoScalingGroups><member>\
+        <AutoScalingGroupName>my_domain</AutoScalingGroupName><Instances>\
+        <member><InstanceId>i-1</InstanceId><AvailabilityZone>hotel</AvailabilityZone><LifecycleState>600-RUNNING</LifecycleState></member>\
+        <member><InstanceId>i-2</InstanceId><AvailabilityZone>sierra</AvailabilityZone><LifecycleState>400-PENDING</LifecycleState></member>\
+        </Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult>";
+    let (mut sim, server, client) = setup(vec![ok("DescribeAutoScalingGroups", groups, "r")]);
+    let vms = sim
+        .run(async move { manual::list_instances(&client, "my_domain").await })
+        .expect("listed");
+    let ids: Vec<(&str, &str)> = vms
+        .iter()
+        .map(|i| (i.instance_id.as_str(), i.availability_zone.as_str()))
+        .collect();
+    assert_eq!(ids, [("i-1", "hotel"), ("i-2", "sierra")]);
+    let sent = server.sent.borrow();
+    assert_eq!(sent[0].1.method, Method::Get);
+    let params = params_of(&sent[0].1);
+    assert_eq!(param(&params, "Action"), Some("DescribeAutoScalingGroups"));
+    assert_eq!(
+        param(&params, "AutoScalingGroupNames.member.1"),
+        Some("my_domain")
+    );
+}
+
+#[test]
+fn a_failed_listing_says_why() {
+    let (mut sim, _server, client) = setup(vec![phantom_error(403, "AccessDenied", None)]);
+    let error = sim
+        .run(async move { manual::list_instances(&client, "my_domain").await })
+        .expect_err("refused");
+    assert_eq!(error.class(), ErrorClass::Authentication);
+}
+
+#[test]
+fn requests_by_hand_are_numbered_above_any_run() {
+    let sent = |no: u32| {
+        Event::RequestSent(RequestSent {
+            no,
+            stage: Stage::Ramp,
+            action: "SetDesiredCapacity".into(),
+            target: Target::Other {
+                detail: String::new(),
+            },
+            at_ms: EPOCH_MS,
+        })
+    };
+    assert_eq!(manual::next_number(&[]), MANUAL_NUMBERS + 1);
+    assert_eq!(
+        manual::next_number(&[sent(1), sent(2), sent(40)]),
+        MANUAL_NUMBERS + 1
+    );
+    assert_eq!(
+        manual::next_number(&[sent(3), sent(MANUAL_NUMBERS + 2), sent(4)]),
+        MANUAL_NUMBERS + 3
+    );
+}
+
+#[test]
+fn test_connection_tells_each_attempt_in_words() {
+    let lcs = "<DescribeLaunchConfigurationsResult><LaunchConfigurations>\
+        <member><LaunchConfigurationName>lc@hotel</LaunchConfigurationName></member>\
+        <member><LaunchConfigurationName>lc@sierra</LaunchConfigurationName></member>\
+        </LaunchConfigurations></DescribeLaunchConfigurationsResult>";
+    let groups = "<DescribeAutoScalingGroupsResult><AutoScalingGroups><member>\
+        <AutoScalingGroupName>my_domain</AutoScalingGroupName>\
+        </member></AutoScalingGroups></DescribeAutoScalingGroupsResult>";
+    let (mut sim, _server, client) = setup(vec![
+        phantom_error(503, "ServiceUnavailable", None),
+        ok("DescribeLaunchConfigurations", lcs, "a"),
+        ok("DescribeAutoScalingGroups", groups, "b"),
+    ]);
+    let (report, progress) = sim.run(async move {
+        let mut progress = Vec::new();
+        let report = manual::test_connection(&client, &mut |text| progress.push(text)).await;
+        (report, progress)
+    });
+    let report = report.expect("connected");
+    assert_eq!(
+        report.summary(),
+        "Connected: 2 launch configurations and 1 domain exist."
+    );
+    assert_eq!(progress.len(), 3, "{progress:?}");
+    assert!(
+        progress[0].starts_with("DescribeLaunchConfigurations attempt 1 failed (")
+            && progress[0].ends_with("); retrying in 100 ms…"),
+        "{}",
+        progress[0]
+    );
+    assert_eq!(
+        &progress[1..],
+        [
+            "DescribeLaunchConfigurations answered; continuing…",
+            "DescribeAutoScalingGroups answered; continuing…",
+        ]
+    );
+    assert!(manual::TESTING.starts_with("Sending DescribeLaunchConfigurations"));
+}
+
+#[test]
+fn test_connection_tells_a_clock_correction() {
+    let (mut sim, _server, client) = setup(vec![
+        phantom_error(400, "RequestExpired", Some("Fri, 02 Jan 2026 04:04:05 GMT")),
+        ok("DescribeLaunchConfigurations", "", "a"),
+        ok("DescribeAutoScalingGroups", "", "b"),
+    ]);
+    let (report, progress) = sim.run(async move {
+        let mut progress = Vec::new();
+        let report = manual::test_connection(&client, &mut |text| progress.push(text)).await;
+        (report, progress)
+    });
+    assert_eq!(report.expect("connected").clock_offset_seconds, 3600);
+    assert_eq!(
+        progress[0],
+        "The server's clock differs by 3600 s; signing again with its time…"
+    );
+}
