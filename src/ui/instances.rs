@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::Instance;
+use crate::report::vms::{vm_rows, VmRow};
 
 use super::runner::RunState;
 use super::state::AppState;
@@ -21,24 +21,23 @@ pub fn InstanceList() -> impl IntoView {
             if instances.is_empty() {
                 return view! { <p class="hint">"No VMs are listed for this domain."</p> }.into_any();
             }
-            let rows = instances
+            let rows = vm_rows(&instances)
                 .into_iter()
-                .map(|i: Instance| {
-                    let id = i.instance_id.clone();
-                    let (terminate_id, replace_id) = (id.clone(), id.clone());
-                    let usable = !id.is_empty();
+                .map(|vm: VmRow| {
+                    let (terminate_id, replace_id) = (vm.id.clone(), vm.id.clone());
+                    let usable = vm.usable();
                     view! {
                         <tr>
-                            <td class="mono">{if usable { id.clone() } else { "(booting)".to_string() }}</td>
-                            <td>{i.availability_zone.clone()}</td>
-                            <td>{i.lifecycle_state.clone()}</td>
-                            <td>{i.health_status.clone()}</td>
+                            <td class="mono">{vm.shown_id.clone()}</td>
+                            <td>{vm.zone.clone()}</td>
+                            <td>{vm.state.clone()}</td>
+                            <td>{vm.health.clone()}</td>
                             <td class="row-buttons">
                                 <button
                                     type="button"
                                     class="danger"
                                     disabled=move || !usable || run.manual.get()
-                                    aria-label=format!("Terminate {id}")
+                                    aria-label=vm.terminate_label()
                                     on:click=move |_| run.terminate(state, terminate_id.clone(), true)
                                 >
                                     "Terminate"
@@ -47,7 +46,7 @@ pub fn InstanceList() -> impl IntoView {
                                     type="button"
                                     class="secondary"
                                     disabled=move || !usable || run.manual.get()
-                                    aria-label=format!("Replace {}", i.instance_id)
+                                    aria-label=vm.replace_label()
                                     on:click=move |_| run.terminate(state, replace_id.clone(), false)
                                 >
                                     "Replace"
