@@ -6,12 +6,15 @@
 //! * [`settings`]: what a person describes a run with, validated field by field; the
 //!   settings file (JSON import/export). Pure.
 //! * [`engine`]: the plan of a run, the exact requests in order, as data. Pure.
-//! * `ui` (wasm32 only): Leptos components.
+//! * [`report`]: what the page shows of a run, as data: the step log's lines, filter and
+//!   downloads, the charts' geometry, the live view's counts and VM rows. Pure.
+//! * `ui` (wasm32 only): Leptos components that render settings and reports.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod api;
 pub mod engine;
+pub mod report;
 pub mod settings;
 pub mod sign;
 

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::Instance;
+use crate::report::vms::{vm_rows, VmRow};
 
 use super::runner::RunState;
 use super::state::AppState;
@@ -19,40 +19,41 @@ pub fn InstanceList() -> impl IntoView {
     let rows = move || {
         list.get().map(|instances| {
             if instances.is_empty() {
-                return view! { <p class="hint">"No VMs are listed for this domain."</p> }.into_any();
+                return view! { <p class="hint">"No VMs are listed for this domain."</p> }
+                    .into_any();
             }
-            let rows = instances
+            let rows = vm_rows(&instances)
                 .into_iter()
-                .map(|i: Instance| {
-                    let id = i.instance_id.clone();
-                    let (terminate_id, replace_id) = (id.clone(), id.clone());
-                    let usable = !id.is_empty();
+                .map(|vm: VmRow| {
+                    let usable = vm.usable();
+                    // Terminate: ShouldDecrementDesiredCapacity true; Replace: false.
+                    let buttons = [
+                        ("danger", "Terminate", vm.terminate_label(), true),
+                        ("secondary", "Replace", vm.replace_label(), false),
+                    ]
+                    .into_iter()
+                    .map(|(class, text, label, decrement)| {
+                        let id = vm.id.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class=class
+                                disabled=move || !usable || run.manual.get()
+                                aria-label=label
+                                on:click=move |_| run.terminate(state, id.clone(), decrement)
+                            >
+                                {text}
+                            </button>
+                        }
+                    })
+                    .collect_view();
                     view! {
                         <tr>
-                            <td class="mono">{if usable { id.clone() } else { "(booting)".to_string() }}</td>
-                            <td>{i.availability_zone.clone()}</td>
-                            <td>{i.lifecycle_state.clone()}</td>
-                            <td>{i.health_status.clone()}</td>
-                            <td class="row-buttons">
-                                <button
-                                    type="button"
-                                    class="danger"
-                                    disabled=move || !usable || run.manual.get()
-                                    aria-label=format!("Terminate {id}")
-                                    on:click=move |_| run.terminate(state, terminate_id.clone(), true)
-                                >
-                                    "Terminate"
-                                </button>
-                                <button
-                                    type="button"
-                                    class="secondary"
-                                    disabled=move || !usable || run.manual.get()
-                                    aria-label=format!("Replace {}", i.instance_id)
-                                    on:click=move |_| run.terminate(state, replace_id.clone(), false)
-                                >
-                                    "Replace"
-                                </button>
-                            </td>
+                            <td class="mono">{vm.shown_id}</td>
+                            <td>{vm.zone}</td>
+                            <td>{vm.state}</td>
+                            <td>{vm.health}</td>
+                            <td class="row-buttons">{buttons}</td>
                         </tr>
                     }
                 })
@@ -72,7 +73,7 @@ pub fn InstanceList() -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             }
-                .into_any()
+            .into_any()
         })
     };
     view! {

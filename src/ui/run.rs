@@ -11,7 +11,7 @@ use crate::settings::field_label;
 use super::fields::{checkbox_field, dom_id, text_field, Kind};
 use super::runner::RunState;
 use super::state::AppState;
-use super::steplog::end_text;
+use crate::report::steplog::end_text;
 use crate::settings::Settings;
 
 /// How many problems are listed by name under the Run button.

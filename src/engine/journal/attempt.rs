@@ -46,6 +46,17 @@ impl fmt::Display for ErrorInfo {
     }
 }
 
+impl ErrorInfo {
+    /// `Code: message`, or the message alone when the server gave no code: a failure in
+    /// one line, as the step log shows it (the code is what a person searches for).
+    pub fn summary(&self) -> String {
+        match &self.code {
+            Some(code) => format!("{code}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
 /// What the client did after a failed attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

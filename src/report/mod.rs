@@ -1,0 +1,17 @@
+//! What the page shows of a run, as plain data: built from the journal (and the plan or
+//! an instance list) only, rendered by `ui`'s components, tested on the host.
+//!
+//! * [`time`]: wall-clock times and durations as the log and the live view write them.
+//! * [`steplog`]: the step log's lines (one per request and per ramp step) and its
+//!   outcome filter; how a run ended, in words.
+//! * [`export`]: the step log as text (Copy, Download text) and the journal as JSON.
+//! * [`series`]: planned capacity, requested capacity and running instances over time.
+//! * [`chart`]: the geometry of the two SVG charts (plan preview and live view).
+//! * [`vms`]: the live view's instance counts per cloud and state, and the VM list's rows.
+
+pub mod chart;
+pub mod export;
+pub mod series;
+pub mod steplog;
+pub mod time;
+pub mod vms;
