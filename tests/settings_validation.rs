@@ -5,7 +5,7 @@
 use phantom_de::api::{Connection, Profile};
 use phantom_de::settings::{
     csp_allows_connect, export_json, field_label, import_json, parse_server_config, ConnectionMode,
-    FieldError, ImportError, Policy, ProxyOffer, RampShape, RampStep, Settings,
+    Field, FieldError, ImportError, Policy, ProxyOffer, RampShape, RampStep, Settings,
 };
 use phantom_de::sign::Scheme;
 
@@ -20,8 +20,20 @@ fn valid() -> Settings {
 fn problems(s: &Settings) -> Vec<(String, String)> {
     s.validate()
         .into_iter()
-        .map(|FieldError { field, message }| (field, message))
+        .map(|FieldError { field, message }| (field.to_string(), message))
         .collect()
+}
+
+/// The field a path names (the path must be exactly how the field is written).
+fn field(path: &str) -> Field {
+    let field: Field = path.parse().expect("a field path");
+    assert_eq!(field.to_string(), path);
+    field
+}
+
+/// A problem with the field at `path`.
+fn field_error(path: &str, message: &str) -> FieldError {
+    FieldError::new(field(path), message)
 }
 
 fn expect_one(s: &Settings, field: &str, message: &str) {
@@ -59,7 +71,7 @@ fn tutorial_defaults_alone_ask_for_url_and_access_key_and_secret() {
     let fields: Vec<String> = s
         .validate_with_secret("")
         .into_iter()
-        .map(|e| e.field)
+        .map(|e| e.field.to_string())
         .collect();
     assert_eq!(
         fields,
@@ -116,7 +128,11 @@ fn every_problem_is_reported_in_form_order() {
     s.clouds[1].name = "hotel".into();
     s.launch.image_id = String::new();
     s.ramp.peak = "20".into();
-    let fields: Vec<String> = s.validate().into_iter().map(|e| e.field).collect();
+    let fields: Vec<String> = s
+        .validate()
+        .into_iter()
+        .map(|e| e.field.to_string())
+        .collect();
     assert_eq!(
         fields,
         [
@@ -359,7 +375,7 @@ invalid!(
 fn secret_empty() {
     assert_eq!(
         valid().validate_with_secret(""),
-        vec![FieldError::new(
+        vec![field_error(
             "credentials.secret",
             "Enter the secret access key"
         )]
@@ -372,7 +388,7 @@ fn secret_with_line_break_is_refused_without_quoting_it() {
     let errors = valid().validate_with_secret(secret);
     assert_eq!(
         errors,
-        vec![FieldError::new(
+        vec![field_error(
             "credentials.secret",
             "The secret access key cannot contain line breaks or control characters"
         )]
@@ -394,7 +410,7 @@ fn credentials_never_leak_the_secret() {
     assert!(!format!("{errors:?}").contains(secret));
     assert_eq!(
         s.credentials("").expect_err("no secret"),
-        vec![FieldError::new(
+        vec![field_error(
             "credentials.secret",
             "Enter the secret access key"
         )]
@@ -869,7 +885,7 @@ fn client_config_ignores_other_sections_but_reports_the_endpoints() {
         .client_config()
         .expect_err("bad")
         .into_iter()
-        .map(|e| e.field)
+        .map(|e| e.field.to_string())
         .collect();
     assert_eq!(fields, ["endpoint.url", "endpoint.timeout"]);
 }
@@ -931,11 +947,17 @@ fn malformed_server_configs_offer_nothing() {
 
 #[test]
 fn field_labels_name_what_the_form_shows() {
-    assert_eq!(field_label("endpoint.url"), "Phantom URL");
-    assert_eq!(field_label("clouds[1].name"), "Cloud 2 name");
-    assert_eq!(field_label("clouds[0].max_vms"), "Cloud 1 maximum VMs");
-    assert_eq!(field_label("ramp.steps[2].offset"), "Step 3 time");
-    assert_eq!(field_label("credentials.secret"), "Secret access key");
+    assert_eq!(field_label(&field("endpoint.url")), "Phantom URL");
+    assert_eq!(field_label(&field("clouds[1].name")), "Cloud 2 name");
+    assert_eq!(
+        field_label(&field("clouds[0].max_vms")),
+        "Cloud 1 maximum VMs"
+    );
+    assert_eq!(field_label(&field("ramp.steps[2].offset")), "Step 3 time");
+    assert_eq!(
+        field_label(&field("credentials.secret")),
+        "Secret access key"
+    );
 }
 
 // ---------------------------------------------------------------- import/export
@@ -1091,7 +1113,7 @@ fn import_too_many_clouds() {
     );
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "clouds",
             "100 clouds; at most 64 are allowed"
         )]))
@@ -1108,7 +1130,7 @@ fn import_too_many_steps() {
     );
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "ramp.steps",
             "5000 steps; at most 1000 are allowed"
         )]))
@@ -1121,7 +1143,7 @@ fn import_huge_string() {
     v["launch"]["image_id"] = serde_json::json!("x".repeat(5000));
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "launch.image_id",
             "5000 characters; at most 1024 are allowed"
         )]))
@@ -1134,7 +1156,7 @@ fn import_bidi_override() {
     v["clouds"][1]["name"] = serde_json::json!("sier\u{202E}ra");
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "clouds[1].name",
             "Contains control or invisible characters (such as bidi overrides)"
         )]))
@@ -1147,7 +1169,7 @@ fn import_number_text_too_long() {
     v["ramp"]["peak"] = serde_json::json!("9".repeat(100));
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "ramp.peak",
             "100 characters is too long for a number (at most 32)"
         )]))
