@@ -960,6 +960,137 @@ fn field_labels_name_what_the_form_shows() {
     );
 }
 
+// ---------------------------------------------------------------- field paths
+
+/// Every field's path, in form order, with one cloud and one step: the spelling the page's
+/// DOM ids and the browser tests rely on.
+const PATHS: [&str; 47] = [
+    "settings",
+    "endpoint.url",
+    "endpoint.profile",
+    "endpoint.scheme",
+    "endpoint.region",
+    "endpoint.connection",
+    "endpoint.proxy_prefix",
+    "endpoint.timeout",
+    "credentials.access_key_id",
+    "credentials.secret",
+    "credentials.session_token",
+    "credentials.remember_secret",
+    "clouds",
+    "clouds[0].name",
+    "clouds[0].max_vms",
+    "launch.base_name",
+    "launch.image_id",
+    "launch.instance_type",
+    "launch.key_name",
+    "launch.security_groups",
+    "launch.user_data",
+    "domain.name",
+    "domain.policy",
+    "domain.minimum_vms",
+    "domain.availability_zone",
+    "domain.replace_existing",
+    "domain.sensor.metric",
+    "domain.sensor.sample_function",
+    "domain.sensor.scale_up_threshold",
+    "domain.sensor.scale_down_threshold",
+    "domain.sensor.scale_up_n_vms",
+    "domain.sensor.scale_down_n_vms",
+    "domain.sensor.cooldown",
+    "ramp.shape",
+    "ramp.start",
+    "ramp.increment",
+    "ramp.interval",
+    "ramp.peak",
+    "ramp.steps",
+    "ramp.hold",
+    "ramp.final_capacity",
+    "ramp.delete_domain",
+    "ramp.steps[0].offset",
+    "ramp.steps[0].capacity",
+    "run.leave_running",
+    "run.continue_on_failed_step",
+    "run.monitor_seconds",
+];
+
+/// Rows beyond the first.
+const MORE_ROWS: [&str; 6] = [
+    "clouds[1].name",
+    "clouds[63].max_vms",
+    "ramp.steps[1].offset",
+    "ramp.steps[10].capacity",
+    "ramp.steps[999].offset",
+    "clouds[10].name",
+];
+
+#[test]
+fn every_field_is_spelled_as_before() {
+    let written: Vec<String> = Field::all(1).iter().map(ToString::to_string).collect();
+    assert_eq!(written, PATHS);
+}
+
+#[test]
+fn every_field_path_parses_back_to_its_field() {
+    for f in Field::all(3) {
+        let path = f.to_string();
+        assert_eq!(path.parse::<Field>(), Ok(f), "{path}");
+        assert_eq!(f, path.as_str());
+    }
+    for path in PATHS.into_iter().chain(MORE_ROWS) {
+        assert_eq!(field(path).to_string(), path);
+    }
+    for bad in [
+        "",
+        "endpoint",
+        "endpoint.URL",
+        "clouds[01].name",
+        "clouds.1.name",
+        "ramp.steps[x].offset",
+        "run.monitor",
+    ] {
+        assert!(bad.parse::<Field>().is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn every_field_has_its_own_label() {
+    let fields = Field::all(2);
+    let labels: Vec<String> = fields.iter().map(field_label).collect();
+    for (f, label) in fields.iter().zip(&labels) {
+        assert!(!label.is_empty(), "{f}");
+        assert_ne!(*label, f.to_string(), "{f} has no label");
+        assert!(
+            label.starts_with(|c: char| c.is_uppercase()),
+            "{f}: {label}"
+        );
+        let same = labels.iter().filter(|l| *l == label).count();
+        assert_eq!(same, 1, "{f}: {label} is not unique");
+    }
+    assert_eq!(
+        field_label(&field("run.monitor_seconds")),
+        "Monitor interval"
+    );
+    assert_eq!(
+        field_label(&field("ramp.steps[1].capacity")),
+        "Step 2 capacity"
+    );
+}
+
+#[test]
+fn a_problem_is_written_with_its_path_and_shown_with_its_label() {
+    let e = field_error("clouds[1].name", "Enter a cloud name, e.g. hotel");
+    assert_eq!(
+        serde_json::to_string(&e).expect("JSON"),
+        r#"{"field":"clouds[1].name","message":"Enter a cloud name, e.g. hotel"}"#
+    );
+    assert_eq!(
+        e.to_string(),
+        "Cloud 2 name: Enter a cloud name, e.g. hotel"
+    );
+    assert!(format!("{e:?}").contains(r#"field: "clouds[1].name""#));
+}
+
 // ---------------------------------------------------------------- import/export
 
 fn exported() -> serde_json::Value {
