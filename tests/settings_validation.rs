@@ -5,7 +5,7 @@
 use phantom_de::api::{Connection, Profile};
 use phantom_de::settings::{
     csp_allows_connect, export_json, field_label, import_json, parse_server_config, ConnectionMode,
-    FieldError, ImportError, Policy, ProxyOffer, RampShape, RampStep, Settings,
+    Field, FieldError, ImportError, Policy, ProxyOffer, RampShape, RampStep, Settings,
 };
 use phantom_de::sign::Scheme;
 
@@ -20,8 +20,20 @@ fn valid() -> Settings {
 fn problems(s: &Settings) -> Vec<(String, String)> {
     s.validate()
         .into_iter()
-        .map(|FieldError { field, message }| (field, message))
+        .map(|FieldError { field, message }| (field.to_string(), message))
         .collect()
+}
+
+/// The field a path names (the path must be exactly how the field is written).
+fn field(path: &str) -> Field {
+    let field: Field = path.parse().expect("a field path");
+    assert_eq!(field.to_string(), path);
+    field
+}
+
+/// A problem with the field at `path`.
+fn field_error(path: &str, message: &str) -> FieldError {
+    FieldError::new(field(path), message)
 }
 
 fn expect_one(s: &Settings, field: &str, message: &str) {
@@ -59,7 +71,7 @@ fn tutorial_defaults_alone_ask_for_url_and_access_key_and_secret() {
     let fields: Vec<String> = s
         .validate_with_secret("")
         .into_iter()
-        .map(|e| e.field)
+        .map(|e| e.field.to_string())
         .collect();
     assert_eq!(
         fields,
@@ -116,7 +128,11 @@ fn every_problem_is_reported_in_form_order() {
     s.clouds[1].name = "hotel".into();
     s.launch.image_id = String::new();
     s.ramp.peak = "20".into();
-    let fields: Vec<String> = s.validate().into_iter().map(|e| e.field).collect();
+    let fields: Vec<String> = s
+        .validate()
+        .into_iter()
+        .map(|e| e.field.to_string())
+        .collect();
     assert_eq!(
         fields,
         [
@@ -391,7 +407,7 @@ invalid!(
 fn secret_empty() {
     assert_eq!(
         valid().validate_with_secret(""),
-        vec![FieldError::new(
+        vec![field_error(
             "credentials.secret",
             "Enter the secret access key"
         )]
@@ -404,7 +420,7 @@ fn secret_with_line_break_is_refused_without_quoting_it() {
     let errors = valid().validate_with_secret(secret);
     assert_eq!(
         errors,
-        vec![FieldError::new(
+        vec![field_error(
             "credentials.secret",
             "The secret access key cannot contain line breaks or control characters"
         )]
@@ -426,7 +442,7 @@ fn credentials_never_leak_the_secret() {
     assert!(!format!("{errors:?}").contains(secret));
     assert_eq!(
         s.credentials("").expect_err("no secret"),
-        vec![FieldError::new(
+        vec![field_error(
             "credentials.secret",
             "Enter the secret access key"
         )]
@@ -901,7 +917,7 @@ fn client_config_ignores_other_sections_but_reports_the_endpoints() {
         .client_config()
         .expect_err("bad")
         .into_iter()
-        .map(|e| e.field)
+        .map(|e| e.field.to_string())
         .collect();
     assert_eq!(fields, ["endpoint.url", "endpoint.timeout"]);
 }
@@ -963,11 +979,148 @@ fn malformed_server_configs_offer_nothing() {
 
 #[test]
 fn field_labels_name_what_the_form_shows() {
-    assert_eq!(field_label("endpoint.url"), "Phantom URL");
-    assert_eq!(field_label("clouds[1].name"), "Cloud 2 name");
-    assert_eq!(field_label("clouds[0].max_vms"), "Cloud 1 maximum VMs");
-    assert_eq!(field_label("ramp.steps[2].offset"), "Step 3 time");
-    assert_eq!(field_label("credentials.secret"), "Secret access key");
+    assert_eq!(field_label(&field("endpoint.url")), "Phantom URL");
+    assert_eq!(field_label(&field("clouds[1].name")), "Cloud 2 name");
+    assert_eq!(
+        field_label(&field("clouds[0].max_vms")),
+        "Cloud 1 maximum VMs"
+    );
+    assert_eq!(field_label(&field("ramp.steps[2].offset")), "Step 3 time");
+    assert_eq!(
+        field_label(&field("credentials.secret")),
+        "Secret access key"
+    );
+}
+
+// ---------------------------------------------------------------- field paths
+
+/// Every field's path, in form order, with one cloud and one step: the spelling the page's
+/// DOM ids and the browser tests rely on.
+const PATHS: [&str; 47] = [
+    "settings",
+    "endpoint.url",
+    "endpoint.profile",
+    "endpoint.scheme",
+    "endpoint.region",
+    "endpoint.connection",
+    "endpoint.proxy_prefix",
+    "endpoint.timeout",
+    "credentials.access_key_id",
+    "credentials.secret",
+    "credentials.session_token",
+    "credentials.remember_secret",
+    "clouds",
+    "clouds[0].name",
+    "clouds[0].max_vms",
+    "launch.base_name",
+    "launch.image_id",
+    "launch.instance_type",
+    "launch.key_name",
+    "launch.security_groups",
+    "launch.user_data",
+    "domain.name",
+    "domain.policy",
+    "domain.minimum_vms",
+    "domain.availability_zone",
+    "domain.replace_existing",
+    "domain.sensor.metric",
+    "domain.sensor.sample_function",
+    "domain.sensor.scale_up_threshold",
+    "domain.sensor.scale_down_threshold",
+    "domain.sensor.scale_up_n_vms",
+    "domain.sensor.scale_down_n_vms",
+    "domain.sensor.cooldown",
+    "ramp.shape",
+    "ramp.start",
+    "ramp.increment",
+    "ramp.interval",
+    "ramp.peak",
+    "ramp.steps",
+    "ramp.hold",
+    "ramp.final_capacity",
+    "ramp.delete_domain",
+    "ramp.steps[0].offset",
+    "ramp.steps[0].capacity",
+    "run.leave_running",
+    "run.continue_on_failed_step",
+    "run.monitor_seconds",
+];
+
+/// Rows beyond the first.
+const MORE_ROWS: [&str; 6] = [
+    "clouds[1].name",
+    "clouds[63].max_vms",
+    "ramp.steps[1].offset",
+    "ramp.steps[10].capacity",
+    "ramp.steps[999].offset",
+    "clouds[10].name",
+];
+
+#[test]
+fn every_field_is_spelled_as_before() {
+    let written: Vec<String> = Field::all(1).iter().map(ToString::to_string).collect();
+    assert_eq!(written, PATHS);
+}
+
+#[test]
+fn every_field_path_parses_back_to_its_field() {
+    for f in Field::all(3) {
+        let path = f.to_string();
+        assert_eq!(path.parse::<Field>(), Ok(f), "{path}");
+        assert_eq!(f, path.as_str());
+    }
+    for path in PATHS.into_iter().chain(MORE_ROWS) {
+        assert_eq!(field(path).to_string(), path);
+    }
+    for bad in [
+        "",
+        "endpoint",
+        "endpoint.URL",
+        "clouds[01].name",
+        "clouds.1.name",
+        "ramp.steps[x].offset",
+        "run.monitor",
+    ] {
+        assert!(bad.parse::<Field>().is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn every_field_has_its_own_label() {
+    let fields = Field::all(2);
+    let labels: Vec<String> = fields.iter().map(field_label).collect();
+    for (f, label) in fields.iter().zip(&labels) {
+        assert!(!label.is_empty(), "{f}");
+        assert_ne!(*label, f.to_string(), "{f} has no label");
+        assert!(
+            label.starts_with(|c: char| c.is_uppercase()),
+            "{f}: {label}"
+        );
+        let same = labels.iter().filter(|l| *l == label).count();
+        assert_eq!(same, 1, "{f}: {label} is not unique");
+    }
+    assert_eq!(
+        field_label(&field("run.monitor_seconds")),
+        "Monitor interval"
+    );
+    assert_eq!(
+        field_label(&field("ramp.steps[1].capacity")),
+        "Step 2 capacity"
+    );
+}
+
+#[test]
+fn a_problem_is_written_with_its_path_and_shown_with_its_label() {
+    let e = field_error("clouds[1].name", "Enter a cloud name, e.g. hotel");
+    assert_eq!(
+        serde_json::to_string(&e).expect("JSON"),
+        r#"{"field":"clouds[1].name","message":"Enter a cloud name, e.g. hotel"}"#
+    );
+    assert_eq!(
+        e.to_string(),
+        "Cloud 2 name: Enter a cloud name, e.g. hotel"
+    );
+    assert!(format!("{e:?}").contains(r#"field: "clouds[1].name""#));
 }
 
 // ---------------------------------------------------------------- import/export
@@ -1123,7 +1276,7 @@ fn import_too_many_clouds() {
     );
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "clouds",
             "100 clouds; at most 64 are allowed"
         )]))
@@ -1140,7 +1293,7 @@ fn import_too_many_steps() {
     );
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "ramp.steps",
             "5000 steps; at most 1000 are allowed"
         )]))
@@ -1153,7 +1306,7 @@ fn import_huge_string() {
     v["launch"]["image_id"] = serde_json::json!("x".repeat(5000));
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "launch.image_id",
             "5000 characters; at most 1024 are allowed"
         )]))
@@ -1166,7 +1319,7 @@ fn import_bidi_override() {
     v["clouds"][1]["name"] = serde_json::json!("sier\u{202E}ra");
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "clouds[1].name",
             "Contains control or invisible characters (such as bidi overrides)"
         )]))
@@ -1179,7 +1332,7 @@ fn import_number_text_too_long() {
     v["ramp"]["peak"] = serde_json::json!("9".repeat(100));
     assert_eq!(
         import_value(&v),
-        Err(ImportError::Limits(vec![FieldError::new(
+        Err(ImportError::Limits(vec![field_error(
             "ramp.peak",
             "100 characters is too long for a number (at most 32)"
         )]))

@@ -8,6 +8,10 @@
 
 use serde_json::Value;
 
+use super::field::{
+    CloudField, CredentialField, DomainField, EndpointField, Field, LaunchField, RampField,
+    SensorField, StepField,
+};
 use super::validate::{
     invisible, FieldError, MAX_CLOUDS, MAX_STEPS, MAX_URL_LEN, MAX_USER_DATA_BYTES,
 };
@@ -90,8 +94,9 @@ pub fn export_json(settings: &Settings) -> Result<String, serde_json::Error> {
     })
 }
 
-/// Key names that mean a credential (compared lowercased, without `_` and `-`).
-const SECRET_KEYS: [&str; 9] = [
+/// Key names that mean a credential (compared lowercased, without `_` and `-`); the
+/// secret's field path (`credentials.secret`) is one too.
+const SECRET_KEYS: [&str; 8] = [
     "secret",
     "secretkey",
     "secretaccesskey",
@@ -100,10 +105,9 @@ const SECRET_KEYS: [&str; 9] = [
     "securitytoken",
     "token",
     "password",
-    "credentials.secret",
 ];
 
-fn find_secret(v: &Value, depth: usize) -> Option<String> {
+fn find_secret(v: &Value, depth: usize, secret_path: &str) -> Option<String> {
     if depth > 16 {
         return None;
     }
@@ -114,13 +118,15 @@ fn find_secret(v: &Value, depth: usize) -> Option<String> {
                 .filter(|c| *c != '_' && *c != '-')
                 .flat_map(char::to_lowercase)
                 .collect();
-            if SECRET_KEYS.contains(&norm.as_str()) {
+            if SECRET_KEYS.contains(&norm.as_str()) || norm == secret_path {
                 Some(tidy(k))
             } else {
-                find_secret(child, depth + 1)
+                find_secret(child, depth + 1, secret_path)
             }
         }),
-        Value::Array(items) => items.iter().find_map(|i| find_secret(i, depth + 1)),
+        Value::Array(items) => items
+            .iter()
+            .find_map(|i| find_secret(i, depth + 1, secret_path)),
         _ => None,
     }
 }
@@ -158,7 +164,8 @@ pub fn import_json(text: &str) -> Result<Settings, ImportError> {
             return Err(ImportError::BadVersion(shown));
         }
     }
-    if let Some(key) = find_secret(&value, 0) {
+    let secret_path = Field::Credentials(CredentialField::Secret).to_string();
+    if let Some(key) = find_secret(&value, 0, &secret_path) {
         return Err(ImportError::ContainsSecret(key));
     }
     let settings: Settings =
@@ -175,7 +182,7 @@ fn limits(s: &Settings) -> Vec<FieldError> {
     let mut out = Vec::new();
     if s.clouds.len() > MAX_CLOUDS {
         out.push(FieldError::new(
-            "clouds",
+            Field::Clouds,
             format!(
                 "{} clouds; at most {MAX_CLOUDS} are allowed",
                 s.clouds.len()
@@ -184,7 +191,7 @@ fn limits(s: &Settings) -> Vec<FieldError> {
     }
     if s.ramp.steps.len() > MAX_STEPS {
         out.push(FieldError::new(
-            "ramp.steps",
+            RampField::Steps,
             format!(
                 "{} steps; at most {MAX_STEPS} are allowed",
                 s.ramp.steps.len()
@@ -194,7 +201,7 @@ fn limits(s: &Settings) -> Vec<FieldError> {
     if !out.is_empty() {
         return out;
     }
-    let mut text = |field: String, value: &str, max: usize, multiline: bool| {
+    let mut text = |field: Field, value: &str, max: usize, multiline: bool| {
         let n = value.chars().count();
         if n > max {
             out.push(FieldError::new(
@@ -217,68 +224,58 @@ fn limits(s: &Settings) -> Vec<FieldError> {
     let d = &s.domain;
     let sn = &d.sensor;
     let r = &s.ramp;
-    let strings: [(&str, &str); 14] = [
-        ("endpoint.region", &e.region),
-        ("endpoint.proxy_prefix", &e.proxy_prefix),
-        ("credentials.access_key_id", &c.access_key_id),
-        ("launch.base_name", &l.base_name),
-        ("launch.image_id", &l.image_id),
-        ("launch.instance_type", &l.instance_type),
-        ("launch.key_name", &l.key_name),
-        ("launch.security_groups", &l.security_groups),
-        ("domain.name", &d.name),
-        ("domain.availability_zone", &d.availability_zone),
-        ("domain.sensor.metric", &sn.metric),
-        ("domain.sensor.sample_function", &sn.sample_function),
-        ("endpoint.url", &e.url),
-        ("launch.user_data", &l.user_data),
+    let strings: [(Field, &str); 14] = [
+        (EndpointField::Region.into(), &e.region),
+        (EndpointField::ProxyPrefix.into(), &e.proxy_prefix),
+        (CredentialField::AccessKeyId.into(), &c.access_key_id),
+        (LaunchField::BaseName.into(), &l.base_name),
+        (LaunchField::ImageId.into(), &l.image_id),
+        (LaunchField::InstanceType.into(), &l.instance_type),
+        (LaunchField::KeyName.into(), &l.key_name),
+        (LaunchField::SecurityGroups.into(), &l.security_groups),
+        (DomainField::Name.into(), &d.name),
+        (DomainField::AvailabilityZone.into(), &d.availability_zone),
+        (SensorField::Metric.into(), &sn.metric),
+        (SensorField::SampleFunction.into(), &sn.sample_function),
+        (EndpointField::Url.into(), &e.url),
+        (LaunchField::UserData.into(), &l.user_data),
     ];
     for (field, value) in strings {
         let (max, multiline) = match field {
-            "endpoint.url" => (MAX_URL_LEN, false),
-            "launch.user_data" => (MAX_USER_DATA_BYTES, true),
+            Field::Endpoint(EndpointField::Url) => (MAX_URL_LEN, false),
+            Field::Launch(LaunchField::UserData) => (MAX_USER_DATA_BYTES, true),
             _ => (MAX_TEXT_CHARS, false),
         };
-        text(field.to_string(), value, max, multiline);
+        text(field, value, max, multiline);
     }
     for (i, cloud) in s.clouds.iter().enumerate() {
-        text(
-            format!("clouds[{i}].name"),
-            &cloud.name,
-            MAX_TEXT_CHARS,
-            false,
-        );
+        let field = Field::cloud(i, CloudField::Name);
+        text(field, &cloud.name, MAX_TEXT_CHARS, false);
     }
-    let mut numbers: Vec<(String, &NumText)> = vec![
-        ("endpoint.timeout".into(), &e.timeout),
-        ("domain.minimum_vms".into(), &d.minimum_vms),
+    let mut numbers: Vec<(Field, &NumText)> = vec![
+        (EndpointField::Timeout.into(), &e.timeout),
+        (DomainField::MinimumVms.into(), &d.minimum_vms),
+        (SensorField::ScaleUpThreshold.into(), &sn.scale_up_threshold),
         (
-            "domain.sensor.scale_up_threshold".into(),
-            &sn.scale_up_threshold,
-        ),
-        (
-            "domain.sensor.scale_down_threshold".into(),
+            SensorField::ScaleDownThreshold.into(),
             &sn.scale_down_threshold,
         ),
-        ("domain.sensor.scale_up_n_vms".into(), &sn.scale_up_n_vms),
-        (
-            "domain.sensor.scale_down_n_vms".into(),
-            &sn.scale_down_n_vms,
-        ),
-        ("domain.sensor.cooldown".into(), &sn.cooldown),
-        ("ramp.start".into(), &r.start),
-        ("ramp.increment".into(), &r.increment),
-        ("ramp.interval".into(), &r.interval),
-        ("ramp.peak".into(), &r.peak),
-        ("ramp.hold".into(), &r.hold),
-        ("ramp.final_capacity".into(), &r.final_capacity),
+        (SensorField::ScaleUpNVms.into(), &sn.scale_up_n_vms),
+        (SensorField::ScaleDownNVms.into(), &sn.scale_down_n_vms),
+        (SensorField::Cooldown.into(), &sn.cooldown),
+        (RampField::Start.into(), &r.start),
+        (RampField::Increment.into(), &r.increment),
+        (RampField::Interval.into(), &r.interval),
+        (RampField::Peak.into(), &r.peak),
+        (RampField::Hold.into(), &r.hold),
+        (RampField::FinalCapacity.into(), &r.final_capacity),
     ];
     for (i, cloud) in s.clouds.iter().enumerate() {
-        numbers.push((format!("clouds[{i}].max_vms"), &cloud.max_vms));
+        numbers.push((Field::cloud(i, CloudField::MaxVms), &cloud.max_vms));
     }
     for (i, step) in r.steps.iter().enumerate() {
-        numbers.push((format!("ramp.steps[{i}].offset"), &step.offset));
-        numbers.push((format!("ramp.steps[{i}].capacity"), &step.capacity));
+        numbers.push((Field::step(i, StepField::Offset), &step.offset));
+        numbers.push((Field::step(i, StepField::Capacity), &step.capacity));
     }
     for (field, value) in numbers {
         let n = value.as_str().chars().count();

@@ -2,30 +2,52 @@
 //!
 //! [`Settings`] mirrors the form one to one (numbers stay text, see [`NumText`]) so that
 //! nothing a person types is lost before [`Settings::validate`] can say what is wrong with
-//! it, next to the right field ([`FieldError::field`] is a stable path such as
-//! `clouds[1].name`). [`Settings::validated`] turns valid settings into typed values for
-//! the plan, [`Settings::client_config`] and [`Settings::credentials`] into what the API
-//! client needs. [`io`] reads and writes the JSON file a person can export and import;
-//! it never contains the secret key or the session token.
+//! it, next to the right field ([`FieldError::field`] is a typed [`Field`] whose path,
+//! such as `clouds[1].name`, is stable). [`Settings::validated`] turns valid settings into
+//! typed values for the plan, [`Settings::client_config`] and [`Settings::credentials`]
+//! into what the API client needs. [`io`] reads and writes the JSON file a person can
+//! export and import; it never contains the secret key or the session token.
+//!
+//! The model has one file per form section, as the page has (`endpoint`, `credentials`,
+//! `clouds`, `launch`, `domain`, `ramp`, `run`), and so has [`validate`]; [`field`] names
+//! every field once for validation, import, labels and the page's inputs.
 //!
 //! The secret access key is not a field here at all: the page keeps it in memory, apart.
 
+mod clouds;
+mod credentials;
+mod domain;
+mod endpoint;
+pub mod field;
 pub mod io;
+mod launch;
 pub mod num;
 pub mod offer;
+mod ramp;
+mod run;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::Profile;
-use crate::sign::Scheme;
 
+pub use clouds::CloudSettings;
+pub use credentials::CredentialSettings;
+pub use domain::{DomainSettings, Policy, SensorSettings, SAMPLE_FUNCTIONS};
+pub use endpoint::{scheme_label, ConnectionMode, EndpointSettings};
+pub use field::{
+    field_label, CloudField, CredentialField, DomainField, EndpointField, Field, LaunchField,
+    RampField, RunField, SensorField, StepField, UnknownField,
+};
 pub use io::{export_json, import_json, ImportError};
+pub use launch::LaunchSettings;
 pub use num::NumText;
 pub use offer::{csp_allows_connect, parse_server_config, ProxyOffer};
+pub use ramp::{RampSettings, RampShape, RampStep};
+pub use run::RunSettings;
 pub use validate::{
-    check_secret, field_label, FieldError, ValidCloud, ValidDomain, ValidLaunch, ValidRamp,
-    ValidSensor, Validated,
+    check_secret, FieldError, ValidCloud, ValidDomain, ValidLaunch, ValidRamp, ValidSensor,
+    Validated,
 };
 
 /// The version of the settings format this app reads and writes.
@@ -52,284 +74,6 @@ pub struct Settings {
     /// How a run behaves beyond its plan (absent in older files: the defaults).
     #[serde(default)]
     pub run: RunSettings,
-}
-
-/// How a run behaves beyond its plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RunSettings {
-    /// After Stop, leave the VMs running instead of setting capacity 0.
-    pub leave_running: bool,
-    /// A ramp step that still fails after the retries is logged and the run goes on
-    /// (off: the run stops and sets capacity 0).
-    pub continue_on_failed_step: bool,
-    /// Look at the domain's VMs this often while running, in seconds (0: never).
-    pub monitor_seconds: NumText,
-}
-
-impl Default for RunSettings {
-    fn default() -> Self {
-        Self {
-            leave_running: false,
-            continue_on_failed_step: false,
-            monitor_seconds: 3.into(),
-        }
-    }
-}
-
-impl RunSettings {
-    /// The monitor interval in ms, when valid (see `Settings::validate`).
-    pub fn monitor_interval_ms(&self) -> Option<u64> {
-        num::parse_seconds_ms(&self.monitor_seconds, 0, 3_600_000).ok()
-    }
-}
-
-/// How the browser reaches the server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConnectionMode {
-    /// Through the page's own server at a path prefix (Phantom sends no CORS headers).
-    #[default]
-    Proxy,
-    /// Straight to the endpoint (it must send CORS headers, and the page's
-    /// Content-Security-Policy must allow its origin).
-    Direct,
-}
-
-impl ConnectionMode {
-    /// A human label.
-    pub fn label(self) -> &'static str {
-        match self {
-            ConnectionMode::Proxy => "Same-origin proxy",
-            ConnectionMode::Direct => "Direct",
-        }
-    }
-}
-
-/// The endpoint section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EndpointSettings {
-    /// The URL requests are signed for, e.g. `https://svc.example.org:8445/`.
-    pub url: String,
-    /// Phantom or AWS-compatible.
-    pub profile: Profile,
-    /// How requests are signed; one of `profile.schemes()`.
-    pub scheme: Scheme,
-    /// SigV4 region (AWS-compatible servers check it; Phantom does not).
-    pub region: String,
-    /// Direct or through the same-origin proxy.
-    pub connection: ConnectionMode,
-    /// The proxy's path prefix on the page's origin, `/phantom/` by convention.
-    pub proxy_prefix: String,
-    /// Per-request timeout in seconds.
-    pub timeout: NumText,
-}
-
-/// The credentials section, without the secret key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CredentialSettings {
-    /// The access key ID (not secret; saved with the settings).
-    pub access_key_id: String,
-    /// The optional session token. Treated like the secret: never written to the
-    /// settings JSON, stored only when the person asks to be remembered.
-    #[serde(skip)]
-    pub session_token: String,
-    /// Whether the secret (and token) are kept on this device. Not written to the
-    /// settings JSON either: the page derives it from whether a secret is stored.
-    #[serde(skip)]
-    pub remember_secret: bool,
-}
-
-/// One cloud (site) of the domain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloudSettings {
-    /// The cloud name Phantom knows, e.g. `hotel`.
-    pub name: String,
-    /// How many VMs the domain may run there.
-    pub max_vms: NumText,
-}
-
-impl CloudSettings {
-    /// A cloud named `name` allowing `max_vms` VMs.
-    pub fn new(name: &str, max_vms: u32) -> Self {
-        Self {
-            name: name.to_string(),
-            max_vms: max_vms.into(),
-        }
-    }
-}
-
-/// The launch configuration section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LaunchSettings {
-    /// Base name; the app creates `base_name@cloud` for every cloud.
-    pub base_name: String,
-    /// Image id, e.g. `hello-phantom.gz`.
-    pub image_id: String,
-    /// Instance type, e.g. `m1.small`.
-    pub instance_type: String,
-    /// SSH key name (optional; Phantom always launches with `phantomkey`).
-    pub key_name: String,
-    /// Security groups, comma-separated (optional).
-    pub security_groups: String,
-    /// User data (optional), sent base64-encoded.
-    pub user_data: String,
-}
-
-/// The Phantom policy (`PHANTOM_DEFINITION`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Policy {
-    /// Fills the clouds in rank order up to each cloud's maximum (the tutorial's).
-    #[default]
-    #[serde(rename = "error_overflow_n_preserving")]
-    ErrorOverflowNPreserving,
-    /// Scales on a sensor metric; runs on the cloud of the launch configuration it was
-    /// created with (the first cloud).
-    #[serde(rename = "sensor_engine")]
-    SensorEngine,
-}
-
-impl Policy {
-    /// Both policies, in the order a form lists them.
-    pub const ALL: [Policy; 2] = [Policy::ErrorOverflowNPreserving, Policy::SensorEngine];
-
-    /// The `PHANTOM_DEFINITION` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Policy::ErrorOverflowNPreserving => "error_overflow_n_preserving",
-            Policy::SensorEngine => "sensor_engine",
-        }
-    }
-
-    /// Parses [`Policy::as_str`].
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == name)
-    }
-}
-
-/// The sensor settings of the `sensor_engine` policy (PHANTOM.md).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SensorSettings {
-    /// The metric, e.g. `CPUUtilization`.
-    pub metric: String,
-    /// How samples are combined: `Average`, `Sum`, `SampleCount`, `Maximum`, `Minimum`.
-    pub sample_function: String,
-    /// Scale up when the metric is above this.
-    pub scale_up_threshold: NumText,
-    /// Scale down when the metric is below this.
-    pub scale_down_threshold: NumText,
-    /// VMs added per scale-up.
-    pub scale_up_n_vms: NumText,
-    /// VMs removed per scale-down.
-    pub scale_down_n_vms: NumText,
-    /// Seconds between two scaling decisions.
-    pub cooldown: NumText,
-}
-
-/// The sample functions Phantom's sensor engine understands.
-pub const SAMPLE_FUNCTIONS: [&str; 5] = ["Average", "Sum", "SampleCount", "Maximum", "Minimum"];
-
-/// The domain section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DomainSettings {
-    /// The domain (auto scaling group) name.
-    pub name: String,
-    /// The policy.
-    pub policy: Policy,
-    /// `minimum_vms` (the tutorial's `n_preserve`, 0).
-    pub minimum_vms: NumText,
-    /// The availability zone (Phantom ignores it; AWS needs a real one).
-    pub availability_zone: String,
-    /// Delete an existing domain of that name first (the tutorial does). Off: an
-    /// existing domain is kept as it is and driven by the ramp.
-    pub replace_existing: bool,
-    /// Used with [`Policy::SensorEngine`] only.
-    pub sensor: SensorSettings,
-}
-
-/// The shape of the capacity ramp.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RampShape {
-    /// Start, add `increment` every `interval` up to `peak` (the tutorial: 1, 2, 3, 4
-    /// every 10 s).
-    #[default]
-    Tutorial,
-    /// An explicit list of (time offset, capacity) steps.
-    Steps,
-}
-
-/// One explicit ramp step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RampStep {
-    /// Seconds after the ramp's start.
-    pub offset: NumText,
-    /// The capacity set at that time.
-    pub capacity: NumText,
-}
-
-impl RampStep {
-    /// A step at `offset_s` seconds setting `capacity`.
-    pub fn new(offset_s: u32, capacity: u32) -> Self {
-        Self {
-            offset: offset_s.into(),
-            capacity: capacity.into(),
-        }
-    }
-}
-
-/// The ramp section.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RampSettings {
-    /// Tutorial shape or explicit steps.
-    pub shape: RampShape,
-    /// Tutorial shape: the first capacity (1).
-    pub start: NumText,
-    /// Tutorial shape: added at every step (1).
-    pub increment: NumText,
-    /// Tutorial shape: seconds between steps (10).
-    pub interval: NumText,
-    /// Tutorial shape: the highest capacity (4).
-    pub peak: NumText,
-    /// Explicit shape: the steps.
-    pub steps: Vec<RampStep>,
-    /// Seconds the last step is held before the end (60).
-    pub hold: NumText,
-    /// The capacity set at the end (0).
-    pub final_capacity: NumText,
-    /// Delete the domain after the final capacity is set.
-    pub delete_domain: bool,
-}
-
-impl RampSettings {
-    /// Appends a step 10 s after the last one (when its time is a whole number of
-    /// seconds) with the same capacity; or, for an empty list, capacity 1 at 0 s.
-    pub fn push_step(&mut self) {
-        let next = match self.steps.last() {
-            None => RampStep::new(0, 1),
-            Some(last) => RampStep {
-                offset: last
-                    .offset
-                    .as_str()
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .and_then(|t| t.checked_add(10))
-                    .map(NumText::from)
-                    .unwrap_or_default(),
-                capacity: last.capacity.clone(),
-            },
-        };
-        self.steps.push(next);
-    }
 }
 
 impl Settings {
@@ -438,15 +182,5 @@ impl Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self::tutorial_defaults()
-    }
-}
-
-/// A human name for a signature scheme, as the form shows it.
-pub fn scheme_label(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::V2HmacSha256 => "Signature V2, HmacSHA256",
-        Scheme::V2HmacSha1 => "Signature V2, HmacSHA1",
-        Scheme::V4Phantom => "Signature V4, Phantom dialect",
-        Scheme::V4 => "Signature V4, standard",
     }
 }

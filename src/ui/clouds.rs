@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::settings::{CloudSettings, Settings};
+use crate::settings::{CloudField, CloudSettings, Field, Settings};
 
-use super::fields::{field_message, focus_later, text_field, Kind};
+use super::fields::{dom_id, field_message, focus_later, text_field, Kind};
 use super::state::AppState;
 
 fn row_button_id(i: usize, what: &str) -> String {
@@ -38,7 +38,7 @@ fn cloud_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
         <li class="row">
             <span class="rank" aria-hidden="true">{i + 1}</span>
             {text_field(
-                format!("clouds[{i}].name"),
+                Field::cloud(i, CloudField::Name),
                 "Name",
                 Kind::Text,
                 None,
@@ -50,7 +50,7 @@ fn cloud_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
                 },
             )}
             {text_field(
-                format!("clouds[{i}].max_vms"),
+                Field::cloud(i, CloudField::MaxVms),
                 "Max VMs",
                 Kind::Integer,
                 None,
@@ -139,7 +139,7 @@ pub fn CloudsSection() -> impl IntoView {
             <ol class="rows" aria-label="Clouds in rank order">
                 {move || (0..count.get()).map(|i| cloud_row(state, i, count)).collect_view()}
             </ol>
-            {field_message("clouds".into())}
+            {field_message(Field::Clouds)}
             <button
                 type="button"
                 class="secondary"
@@ -147,7 +147,7 @@ pub fn CloudsSection() -> impl IntoView {
                 on:click=move |_| {
                     state.settings.update(|s| s.clouds.push(CloudSettings::new("", 4)));
                     let i = count.get_untracked().saturating_sub(1);
-                    focus_later(super::fields::dom_id(&format!("clouds[{i}].name")));
+                    focus_later(dom_id(&Field::cloud(i, CloudField::Name)));
                 }
             >
                 "Add cloud"

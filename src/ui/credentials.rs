@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::settings::Settings;
+use crate::settings::{CredentialField, Settings};
 
 use super::fields::{checkbox_field, dom_id, field_message, text_field, Kind};
 use super::state::AppState;
@@ -13,14 +13,15 @@ use super::test_connection;
 #[component]
 pub fn CredentialsSection() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let secret_id = dom_id("credentials.secret");
-    let secret_invalid = move || state.error_of("credentials.secret").is_some();
+    let secret = CredentialField::Secret.into();
+    let secret_id = dom_id(&secret);
+    let secret_invalid = move || state.error_of(secret).is_some();
     let remembered = move || state.settings.with(|s| s.credentials.remember_secret);
     view! {
         <fieldset class="section" id="credentials">
             <legend>"Credentials"</legend>
             {text_field(
-                "credentials.access_key_id".into(),
+                CredentialField::AccessKeyId,
                 "Access key ID",
                 Kind::Text,
                 None,
@@ -42,10 +43,10 @@ pub fn CredentialsSection() -> impl IntoView {
                 <p class="hint" id=format!("{secret_id}-hint")>
                     "Kept in this page's memory only, unless you tick \u{201c}remember\u{201d} below."
                 </p>
-                {field_message("credentials.secret".into())}
+                {field_message(secret)}
             </div>
             {text_field(
-                "credentials.session_token".into(),
+                CredentialField::SessionToken,
                 "Session token (optional)",
                 Kind::Secret,
                 Some("Only for temporary credentials; kept like the secret key.".into()),
@@ -53,7 +54,7 @@ pub fn CredentialsSection() -> impl IntoView {
                 |s: &mut Settings, v| s.credentials.session_token = v,
             )}
             {checkbox_field(
-                "credentials.remember_secret",
+                CredentialField::RememberSecret,
                 "Remember the secret key on this device",
                 None,
                 |s: &Settings| s.credentials.remember_secret,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::settings::{Policy, Settings, SAMPLE_FUNCTIONS};
+use crate::settings::{DomainField, Policy, SensorField, Settings, SAMPLE_FUNCTIONS};
 
 use super::fields::{checkbox_field, select_field, text_field, Kind};
 use super::state::AppState;
@@ -33,7 +33,7 @@ pub fn DomainSection() -> impl IntoView {
         <fieldset class="section" id="domain">
             <legend>"Domain"</legend>
             {text_field(
-                "domain.name".into(),
+                DomainField::Name,
                 "Domain name",
                 Kind::Text,
                 None,
@@ -41,7 +41,7 @@ pub fn DomainSection() -> impl IntoView {
                 |s: &mut Settings, v| s.domain.name = v,
             )}
             {select_field(
-                "domain.policy".into(),
+                DomainField::Policy,
                 "Policy",
                 policies,
                 |s: &Settings| s.domain.policy.as_str().to_string(),
@@ -52,7 +52,7 @@ pub fn DomainSection() -> impl IntoView {
                 },
             )}
             {text_field(
-                "domain.minimum_vms".into(),
+                DomainField::MinimumVms,
                 "Minimum VMs",
                 Kind::Integer,
                 Some("minimum_vms when the domain is created (the tutorial: 0).".into()),
@@ -60,7 +60,7 @@ pub fn DomainSection() -> impl IntoView {
                 |s: &mut Settings, v| s.domain.minimum_vms.0 = v,
             )}
             {text_field(
-                "domain.availability_zone".into(),
+                DomainField::AvailabilityZone,
                 "Availability zone",
                 Kind::Text,
                 Some("Phantom ignores it; AWS needs a real zone such as us-east-1a.".into()),
@@ -68,7 +68,7 @@ pub fn DomainSection() -> impl IntoView {
                 |s: &mut Settings, v| s.domain.availability_zone = v,
             )}
             {checkbox_field(
-                "domain.replace_existing",
+                DomainField::ReplaceExisting,
                 "Replace an existing domain of this name",
                 Some("Off: an existing domain is kept as it is and driven by the ramp.".into()),
                 |s: &Settings| s.domain.replace_existing,
@@ -84,7 +84,7 @@ pub fn DomainSection() -> impl IntoView {
                                     "sensor_engine runs on the first cloud only (the cloud of the launch configuration the domain is created with)."
                                 </p>
                                 {text_field(
-                                    "domain.sensor.metric".into(),
+                                    SensorField::Metric,
                                     "Metric",
                                     Kind::Text,
                                     None,
@@ -92,14 +92,14 @@ pub fn DomainSection() -> impl IntoView {
                                     |s: &mut Settings, v| s.domain.sensor.metric = v,
                                 )}
                                 {select_field(
-                                    "domain.sensor.sample_function".into(),
+                                    SensorField::SampleFunction,
                                     "Sample function",
                                     samples,
                                     |s: &Settings| s.domain.sensor.sample_function.clone(),
                                     |s: &mut Settings, v| s.domain.sensor.sample_function = v,
                                 )}
                                 {text_field(
-                                    "domain.sensor.scale_up_threshold".into(),
+                                    SensorField::ScaleUpThreshold,
                                     "Scale-up threshold",
                                     Kind::Decimal,
                                     None,
@@ -107,7 +107,7 @@ pub fn DomainSection() -> impl IntoView {
                                     |s: &mut Settings, v| s.domain.sensor.scale_up_threshold.0 = v,
                                 )}
                                 {text_field(
-                                    "domain.sensor.scale_down_threshold".into(),
+                                    SensorField::ScaleDownThreshold,
                                     "Scale-down threshold",
                                     Kind::Decimal,
                                     None,
@@ -115,7 +115,7 @@ pub fn DomainSection() -> impl IntoView {
                                     |s: &mut Settings, v| s.domain.sensor.scale_down_threshold.0 = v,
                                 )}
                                 {text_field(
-                                    "domain.sensor.scale_up_n_vms".into(),
+                                    SensorField::ScaleUpNVms,
                                     "VMs per scale-up",
                                     Kind::Integer,
                                     None,
@@ -123,7 +123,7 @@ pub fn DomainSection() -> impl IntoView {
                                     |s: &mut Settings, v| s.domain.sensor.scale_up_n_vms.0 = v,
                                 )}
                                 {text_field(
-                                    "domain.sensor.scale_down_n_vms".into(),
+                                    SensorField::ScaleDownNVms,
                                     "VMs per scale-down",
                                     Kind::Integer,
                                     None,
@@ -131,7 +131,7 @@ pub fn DomainSection() -> impl IntoView {
                                     |s: &mut Settings, v| s.domain.sensor.scale_down_n_vms.0 = v,
                                 )}
                                 {text_field(
-                                    "domain.sensor.cooldown".into(),
+                                    SensorField::Cooldown,
                                     "Cooldown (seconds)",
                                     Kind::Integer,
                                     None,

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::Profile;
-use crate::settings::{csp_allows_connect, scheme_label, ConnectionMode, Settings};
+use crate::settings::{csp_allows_connect, scheme_label, ConnectionMode, EndpointField, Settings};
 use crate::sign::Endpoint;
 use crate::sign::Scheme;
 
@@ -56,7 +56,7 @@ pub fn EndpointSection() -> impl IntoView {
         state
             .settings
             .with(|s| s.endpoint.profile == Profile::AwsCompatible)
-            || state.error_of("endpoint.region").is_some()
+            || state.error_of(EndpointField::Region.into()).is_some()
     };
     let is_proxy = move || {
         state
@@ -91,7 +91,7 @@ pub fn EndpointSection() -> impl IntoView {
         <fieldset class="section" id="endpoint">
             <legend>"Endpoint"</legend>
             {text_field(
-                "endpoint.url".into(),
+                EndpointField::Url,
                 "Phantom URL",
                 Kind::Url,
                 Some("The URL requests are signed for, e.g. https://svc.example.org:8445/".into()),
@@ -99,7 +99,7 @@ pub fn EndpointSection() -> impl IntoView {
                 |s: &mut Settings, v| s.endpoint.url = v,
             )}
             {select_field(
-                "endpoint.profile".into(),
+                EndpointField::Profile,
                 "Profile",
                 profiles,
                 |s: &Settings| profile_value(s.endpoint.profile).to_string(),
@@ -109,7 +109,7 @@ pub fn EndpointSection() -> impl IntoView {
                 },
             )}
             {select_field(
-                "endpoint.scheme".into(),
+                EndpointField::Scheme,
                 "Signature",
                 schemes,
                 |s: &Settings| s.endpoint.scheme.as_str().to_string(),
@@ -123,7 +123,7 @@ pub fn EndpointSection() -> impl IntoView {
                 show_region()
                     .then(|| {
                         text_field(
-                            "endpoint.region".into(),
+                            EndpointField::Region,
                             "Region",
                             Kind::Text,
                             Some("SigV4 region, e.g. us-east-1".into()),
@@ -133,7 +133,7 @@ pub fn EndpointSection() -> impl IntoView {
                     })
             }}
             {select_field(
-                "endpoint.connection".into(),
+                EndpointField::Connection,
                 "Connection",
                 connections,
                 |s: &Settings| connection_value(s.endpoint.connection).to_string(),
@@ -151,7 +151,7 @@ pub fn EndpointSection() -> impl IntoView {
                 is_proxy()
                     .then(|| {
                         text_field(
-                            "endpoint.proxy_prefix".into(),
+                            EndpointField::ProxyPrefix,
                             "Proxy path prefix",
                             Kind::Text,
                             Some("Path on this page's server that forwards to the URL, e.g. /phantom/".into()),
@@ -161,7 +161,7 @@ pub fn EndpointSection() -> impl IntoView {
                     })
             }}
             {text_field(
-                "endpoint.timeout".into(),
+                EndpointField::Timeout,
                 "Request timeout (seconds)",
                 Kind::Integer,
                 None,

@@ -1,20 +1,21 @@
 //! Form building blocks: a labelled input, select or checkbox bound to one setting, with
-//! its inline message. The message's id is the field's id plus `-error`, and the input
-//! names it in `aria-describedby`.
+//! its inline message. Each is named by its [`Field`], whose path gives the DOM id; the
+//! message's id is the field's id plus `-error`, and the input names it in
+//! `aria-describedby`.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::settings::Settings;
+use crate::settings::{Field, Settings};
 
 use super::state::AppState;
 
-/// The DOM id of a settings field path: `clouds[1].name` → `f-clouds-1-name`.
-pub fn dom_id(path: &str) -> String {
+/// The DOM id of a settings field: `clouds[1].name` → `f-clouds-1-name`.
+pub fn dom_id(field: &Field) -> String {
     let mut id = String::from("f-");
     let mut dash = false;
-    for c in path.chars() {
+    for c in field.to_string().chars() {
         if c.is_ascii_alphanumeric() || c == '_' {
             id.push(c);
             dash = false;
@@ -59,12 +60,12 @@ impl Kind {
     }
 }
 
-/// The inline message for `path`: present only while the field has a problem.
-pub fn field_message(path: String) -> impl IntoView {
+/// The inline message for `field`: present only while the field has a problem.
+pub fn field_message(field: Field) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let id = format!("{}-error", dom_id(&path));
+    let id = format!("{}-error", dom_id(&field));
     move || {
-        state.error_of(&path).map(|message| {
+        state.error_of(field).map(|message| {
             view! {
                 <p class="field-error" id=id.clone()>
                     {message}
@@ -90,7 +91,7 @@ type SetText = Arc<dyn Fn(&mut Settings, String) + Send + Sync>;
 
 /// A labelled single-line input bound to one settings text.
 pub fn text_field(
-    path: String,
+    field: impl Into<Field>,
     label: impl Into<String>,
     kind: Kind,
     hint: Option<String>,
@@ -98,11 +99,18 @@ pub fn text_field(
     set: impl Fn(&mut Settings, String) + Send + Sync + 'static,
 ) -> AnyView {
     // One non-generic body for every field keeps the wasm small.
-    text_field_view(path, label.into(), kind, hint, Arc::new(get), Arc::new(set))
+    text_field_view(
+        field.into(),
+        label.into(),
+        kind,
+        hint,
+        Arc::new(get),
+        Arc::new(set),
+    )
 }
 
 fn text_field_view(
-    path: String,
+    field: Field,
     label: String,
     kind: Kind,
     hint: Option<String>,
@@ -110,9 +118,8 @@ fn text_field_view(
     set: SetText,
 ) -> AnyView {
     let state = expect_context::<AppState>();
-    let id = dom_id(&path);
-    let error_path = path.clone();
-    let invalid = Memo::new(move |_| state.error_of(&error_path).is_some());
+    let id = dom_id(&field);
+    let invalid = Memo::new(move |_| state.error_of(field).is_some());
     let describedby = described_by(&id, hint.is_some());
     let hint_id = format!("{id}-hint");
     view! {
@@ -133,7 +140,7 @@ fn text_field_view(
                 }
             />
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {field_message(path)}
+            {field_message(field)}
         </div>
     }
     .into_any()
@@ -141,16 +148,16 @@ fn text_field_view(
 
 /// A labelled multi-line input bound to one settings text.
 pub fn text_area(
-    path: String,
+    field: impl Into<Field>,
     label: impl Into<String>,
     hint: Option<String>,
     get: impl Fn(&Settings) -> String + Send + Sync + 'static,
     set: impl Fn(&mut Settings, String) + Send + Sync + 'static,
 ) -> AnyView {
+    let field = field.into();
     let state = expect_context::<AppState>();
-    let id = dom_id(&path);
-    let error_path = path.clone();
-    let invalid = Memo::new(move |_| state.error_of(&error_path).is_some());
+    let id = dom_id(&field);
+    let invalid = Memo::new(move |_| state.error_of(field).is_some());
     let describedby = described_by(&id, hint.is_some());
     let hint_id = format!("{id}-hint");
     view! {
@@ -169,7 +176,7 @@ pub fn text_area(
                 }
             ></textarea>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {field_message(path)}
+            {field_message(field)}
         </div>
     }
     .into_any()
@@ -177,26 +184,31 @@ pub fn text_area(
 
 /// A labelled `<select>` over `options` (value, label), bound to one setting.
 pub fn select_field(
-    path: String,
+    field: impl Into<Field>,
     label: impl Into<String>,
     options: Signal<Vec<(String, String)>>,
     get: impl Fn(&Settings) -> String + Send + Sync + 'static,
     set: impl Fn(&mut Settings, String) + Send + Sync + 'static,
 ) -> AnyView {
-    select_view(path, label.into(), options, Arc::new(get), Arc::new(set))
+    select_view(
+        field.into(),
+        label.into(),
+        options,
+        Arc::new(get),
+        Arc::new(set),
+    )
 }
 
 fn select_view(
-    path: String,
+    field: Field,
     label: String,
     options: Signal<Vec<(String, String)>>,
     get: GetText,
     set: SetText,
 ) -> AnyView {
     let state = expect_context::<AppState>();
-    let id = dom_id(&path);
-    let error_path = path.clone();
-    let invalid = Memo::new(move |_| state.error_of(&error_path).is_some());
+    let id = dom_id(&field);
+    let invalid = Memo::new(move |_| state.error_of(field).is_some());
     let describedby = described_by(&id, false);
     view! {
         <div class="field" class:invalid=invalid>
@@ -230,7 +242,7 @@ fn select_view(
                         .collect_view()
                 }}
             </select>
-            {field_message(path)}
+            {field_message(field)}
         </div>
     }
     .into_any()
@@ -238,25 +250,31 @@ fn select_view(
 
 /// A labelled checkbox bound to one setting.
 pub fn checkbox_field(
-    id: &str,
+    field: impl Into<Field>,
     label: impl Into<String>,
     hint: Option<String>,
     get: impl Fn(&Settings) -> bool + Send + Sync + 'static,
     set: impl Fn(&mut Settings, bool) + Send + Sync + 'static,
 ) -> AnyView {
-    checkbox_view(id, label.into(), hint, Arc::new(get), Arc::new(set))
+    checkbox_view(
+        field.into(),
+        label.into(),
+        hint,
+        Arc::new(get),
+        Arc::new(set),
+    )
 }
 
 #[allow(clippy::type_complexity)]
 fn checkbox_view(
-    id: &str,
+    field: Field,
     label: String,
     hint: Option<String>,
     get: Arc<dyn Fn(&Settings) -> bool + Send + Sync>,
     set: Arc<dyn Fn(&mut Settings, bool) + Send + Sync>,
 ) -> AnyView {
     let state = expect_context::<AppState>();
-    let id = dom_id(id);
+    let id = dom_id(&field);
     let hint_id = format!("{id}-hint");
     let describedby = hint.as_ref().map(|_| hint_id.clone());
     view! {

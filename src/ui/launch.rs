@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::settings::Settings;
+use crate::settings::{LaunchField, Settings};
 
 use super::fields::{text_area, text_field, Kind};
 
@@ -13,7 +13,7 @@ pub fn LaunchSection() -> impl IntoView {
         <fieldset class="section" id="launch-configuration">
             <legend>"Launch configuration"</legend>
             {text_field(
-                "launch.base_name".into(),
+                LaunchField::BaseName,
                 "Name",
                 Kind::Text,
                 Some("The app creates name@cloud on every cloud.".into()),
@@ -21,7 +21,7 @@ pub fn LaunchSection() -> impl IntoView {
                 |s: &mut Settings, v| s.launch.base_name = v,
             )}
             {text_field(
-                "launch.image_id".into(),
+                LaunchField::ImageId,
                 "Image",
                 Kind::Text,
                 None,
@@ -29,7 +29,7 @@ pub fn LaunchSection() -> impl IntoView {
                 |s: &mut Settings, v| s.launch.image_id = v,
             )}
             {text_field(
-                "launch.instance_type".into(),
+                LaunchField::InstanceType,
                 "Instance type",
                 Kind::Text,
                 None,
@@ -37,7 +37,7 @@ pub fn LaunchSection() -> impl IntoView {
                 |s: &mut Settings, v| s.launch.instance_type = v,
             )}
             {text_field(
-                "launch.key_name".into(),
+                LaunchField::KeyName,
                 "Key name (optional)",
                 Kind::Text,
                 Some("Phantom stores it but launches every VM with phantomkey.".into()),
@@ -45,7 +45,7 @@ pub fn LaunchSection() -> impl IntoView {
                 |s: &mut Settings, v| s.launch.key_name = v,
             )}
             {text_field(
-                "launch.security_groups".into(),
+                LaunchField::SecurityGroups,
                 "Security groups (optional)",
                 Kind::Text,
                 Some("Comma-separated, e.g. default, web".into()),
@@ -53,7 +53,7 @@ pub fn LaunchSection() -> impl IntoView {
                 |s: &mut Settings, v| s.launch.security_groups = v,
             )}
             {text_area(
-                "launch.user_data".into(),
+                LaunchField::UserData,
                 "User data (optional)",
                 Some("Sent base64-encoded; at most 16 KB.".into()),
                 |s: &Settings| s.launch.user_data.clone(),

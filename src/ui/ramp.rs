@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::settings::{RampShape, Settings};
+use crate::settings::{Field, RampField, RampShape, Settings, StepField};
 
 use super::fields::{
     checkbox_field, dom_id, field_message, focus_later, select_field, text_field, Kind,
@@ -14,7 +14,7 @@ fn step_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
         <li class="row">
             <span class="rank" aria-hidden="true">{i + 1}</span>
             {text_field(
-                format!("ramp.steps[{i}].offset"),
+                Field::step(i, StepField::Offset),
                 "Time (seconds)",
                 Kind::Decimal,
                 None,
@@ -26,7 +26,7 @@ fn step_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
                 },
             )}
             {text_field(
-                format!("ramp.steps[{i}].capacity"),
+                Field::step(i, StepField::Capacity),
                 "Capacity",
                 Kind::Integer,
                 None,
@@ -83,7 +83,7 @@ pub fn RampSection() -> impl IntoView {
         <fieldset class="section" id="ramp">
             <legend>"Ramp"</legend>
             {select_field(
-                "ramp.shape".into(),
+                RampField::Shape,
                 "Shape",
                 shapes,
                 |s: &Settings| match s.ramp.shape {
@@ -99,7 +99,7 @@ pub fn RampSection() -> impl IntoView {
                     view! {
                         <div class="group" role="group" aria-label="Tutorial shape">
                             {text_field(
-                                "ramp.start".into(),
+                                RampField::Start,
                                 "Start capacity",
                                 Kind::Integer,
                                 None,
@@ -107,7 +107,7 @@ pub fn RampSection() -> impl IntoView {
                                 |s: &mut Settings, v| s.ramp.start.0 = v,
                             )}
                             {text_field(
-                                "ramp.increment".into(),
+                                RampField::Increment,
                                 "Increment",
                                 Kind::Integer,
                                 None,
@@ -115,7 +115,7 @@ pub fn RampSection() -> impl IntoView {
                                 |s: &mut Settings, v| s.ramp.increment.0 = v,
                             )}
                             {text_field(
-                                "ramp.interval".into(),
+                                RampField::Interval,
                                 "Interval (seconds)",
                                 Kind::Decimal,
                                 None,
@@ -123,7 +123,7 @@ pub fn RampSection() -> impl IntoView {
                                 |s: &mut Settings, v| s.ramp.interval.0 = v,
                             )}
                             {text_field(
-                                "ramp.peak".into(),
+                                RampField::Peak,
                                 "Peak capacity",
                                 Kind::Integer,
                                 Some("At most the total of the clouds' maxima.".into()),
@@ -139,7 +139,7 @@ pub fn RampSection() -> impl IntoView {
                             <ol class="rows" aria-label="Ramp steps">
                                 {move || (0..count.get()).map(|i| step_row(state, i, count)).collect_view()}
                             </ol>
-                            {field_message("ramp.steps".into())}
+                            {field_message(RampField::Steps.into())}
                             <button
                                 type="button"
                                 class="secondary"
@@ -147,7 +147,7 @@ pub fn RampSection() -> impl IntoView {
                                 on:click=move |_| {
                                     state.settings.update(|s| s.ramp.push_step());
                                     let i = count.get_untracked().saturating_sub(1);
-                                    focus_later(dom_id(&format!("ramp.steps[{i}].offset")));
+                                    focus_later(dom_id(&Field::step(i, StepField::Offset)));
                                 }
                             >
                                 "Add step"
@@ -158,7 +158,7 @@ pub fn RampSection() -> impl IntoView {
                 }
             }}
             {text_field(
-                "ramp.hold".into(),
+                RampField::Hold,
                 "Hold after the last step (seconds)",
                 Kind::Decimal,
                 None,
@@ -166,7 +166,7 @@ pub fn RampSection() -> impl IntoView {
                 |s: &mut Settings, v| s.ramp.hold.0 = v,
             )}
             {text_field(
-                "ramp.final_capacity".into(),
+                RampField::FinalCapacity,
                 "Final capacity",
                 Kind::Integer,
                 Some("Set when the hold is over (the tutorial: 0).".into()),
@@ -174,7 +174,7 @@ pub fn RampSection() -> impl IntoView {
                 |s: &mut Settings, v| s.ramp.final_capacity.0 = v,
             )}
             {checkbox_field(
-                "ramp.delete_domain",
+                RampField::DeleteDomain,
                 "Then delete the domain",
                 None,
                 |s: &Settings| s.ramp.delete_domain,

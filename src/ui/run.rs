@@ -12,7 +12,7 @@ use super::fields::{checkbox_field, dom_id, text_field, Kind};
 use super::runner::RunState;
 use super::state::AppState;
 use crate::report::steplog::end_text;
-use crate::settings::Settings;
+use crate::settings::{RunField, Settings};
 
 /// How many problems are listed by name under the Run button.
 const LISTED: usize = 8;
@@ -49,9 +49,10 @@ pub fn RunControls() -> impl IntoView {
                 .take(LISTED)
                 .map(|x| {
                     // List-level problems have no input: point at their message.
-                    let href = match x.field.as_str() {
-                        "clouds" | "ramp.steps" => format!("#{}-error", dom_id(&x.field)),
-                        field => format!("#{}", dom_id(field)),
+                    let href = if x.field.is_list() {
+                        format!("#{}-error", dom_id(&x.field))
+                    } else {
+                        format!("#{}", dom_id(&x.field))
                     };
                     let text = format!("{}: {}", field_label(&x.field), x.message);
                     view! {
@@ -91,21 +92,21 @@ pub fn RunControls() -> impl IntoView {
             <details class="run-options">
                 <summary>"Run options"</summary>
                 {checkbox_field(
-                    "run.leave_running",
+                    RunField::LeaveRunning,
                     "Leave the VMs running when I press Stop",
                     Some("Off: Stop sets capacity 0. A failure always sets capacity 0.".into()),
                     |s: &Settings| s.run.leave_running,
                     |s: &mut Settings, v| s.run.leave_running = v,
                 )}
                 {checkbox_field(
-                    "run.continue_on_failed_step",
+                    RunField::ContinueOnFailedStep,
                     "Continue after a ramp step fails",
                     Some("Off: a step that still fails after its retries stops the run and sets capacity 0.".into()),
                     |s: &Settings| s.run.continue_on_failed_step,
                     |s: &mut Settings, v| s.run.continue_on_failed_step = v,
                 )}
                 {text_field(
-                    "run.monitor_seconds".into(),
+                    RunField::MonitorSeconds,
                     "Look at the domain every (seconds)",
                     Kind::Decimal,
                     Some("0: never. The live view counts VMs per cloud and state at this interval.".into()),

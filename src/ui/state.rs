@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::fetch::{BrowserClock, FetchTransport};
 use crate::api::Client;
 use crate::engine::Plan;
-use crate::settings::{FieldError, ProxyOffer, Settings};
+use crate::settings::{Field, FieldError, ProxyOffer, Settings};
 
 use super::storage;
 
@@ -163,7 +163,7 @@ impl AppState {
     }
 
     /// The first problem of `field`, if any.
-    pub fn error_of(&self, field: &str) -> Option<String> {
+    pub fn error_of(&self, field: Field) -> Option<String> {
         self.errors.with(|e| {
             e.iter()
                 .find(|x| x.field == field)
