@@ -9,8 +9,10 @@
 // The proxy forwards method, the path after the prefix, the query byte for byte, the body
 // and the signing headers to the target's origin, and sets `Host` to the backend's
 // host:port — the value the app signed. The page already puts the endpoint's own path after
-// the prefix (/phantom/api/?... for https://host/api/), so a path in the target is ignored. It never follows redirects and passes the backend's reason phrase on (Phantom
-// puts its error code there). GET /__pde/config.json tells the page which proxies exist.
+// the prefix (/phantom/api/?... for https://host/api/), so a path in the target is ignored.
+// It never follows redirects (it passes them on with the target in X-PDE-Redirect-Location
+// instead of Location) and passes the backend's reason phrase on (Phantom puts its error
+// code there). GET /__pde/config.json tells the page which proxies exist.
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
@@ -111,6 +113,13 @@ function proxy(opts, entry, req, res) {
   }, (up) => {
     const out = {};
     for (const [name, value] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
+    // A redirect goes on without `Location`, its target in X-PDE-Redirect-Location: with
+    // Location the page's fetch (redirect: manual) would see an opaque redirect, which
+    // hides the status and the target.
+    if (up.statusCode >= 300 && up.statusCode < 400 && out.location !== undefined) {
+      out['x-pde-redirect-location'] = out.location;
+      delete out.location;
+    }
     res.writeHead(up.statusCode, up.statusMessage, out);
     up.pipe(res);
   });

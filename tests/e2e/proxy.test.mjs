@@ -64,3 +64,19 @@ test('an unreachable backend is a 502 with a readable reason, not a hang', async
     await page.stop();
   }
 });
+
+test('a redirect is passed on readable: the target in X-PDE-Redirect-Location, not Location', async () => {
+  const b = http.createServer((req, res) => { res.writeHead(302, { Location: 'https://elsewhere.example/api/' }).end(); });
+  await new Promise((resolve) => b.listen(0, '127.0.0.1', resolve));
+  const page = await startPageServer({ proxies: [`/phantom/=http://127.0.0.1:${b.address().port}/`] });
+  try {
+    // With Location the page's fetch (redirect: manual) would get an opaque redirect.
+    const r = await fetch(`${page.url}phantom/?Action=X`, { redirect: 'manual' });
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get('location'), null);
+    assert.equal(r.headers.get('x-pde-redirect-location'), 'https://elsewhere.example/api/');
+  } finally {
+    await page.stop();
+    b.close();
+  }
+});

@@ -82,12 +82,21 @@ pub enum ApiError {
     #[error("the browser could not complete the request ({0}): the endpoint is unreachable or, most likely, sends no CORS headers (Phantom never does); choose the same-origin proxy connection")]
     Blocked(String),
     /// The server answered with a redirect, which is never followed silently.
-    #[error("the server answered with a redirect (HTTP {status}{}); check the endpoint URL", location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    #[error("{}", redirect_text(*status, location.as_deref()))]
     Redirect {
         /// HTTP status (0 when the browser hides it).
         status: u16,
         /// Target, when visible.
         location: Option<String>,
+    },
+    /// The answer is larger than any Auto Scaling answer should be: refused before being
+    /// parsed (see [`crate::api::transport::MAX_ANSWER_BYTES`]).
+    #[error("{}", too_large_text(*limit, *size))]
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+        /// The answer's size when known; `None` when reading stopped at the cap.
+        size: Option<u64>,
     },
     /// The request was cancelled (Stop).
     #[error("cancelled")]
@@ -115,6 +124,34 @@ fn service_text(
         out.push_str(&format!(" [request id {id}]"));
     }
     out
+}
+
+/// A browser hides an opaque redirect's status (0) and target: then the text says so
+/// instead of "HTTP 0".
+fn redirect_text(status: u16, location: Option<&str>) -> String {
+    let detail = match (status, location) {
+        (0, None) => " (the browser hides its status and target)".to_string(),
+        (0, Some(l)) => format!(" to {l}"),
+        (s, None) => format!(" (HTTP {s})"),
+        (s, Some(l)) => format!(" (HTTP {s} to {l})"),
+    };
+    format!("the server answered with a redirect{detail}; check the endpoint URL")
+}
+
+fn too_large_text(limit: u64, size: Option<u64>) -> String {
+    let limit = if limit.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{limit} bytes")
+    };
+    match size {
+        Some(size) => format!(
+            "the answer ({size} bytes) is larger than the {limit} this client reads; it was refused before being parsed"
+        ),
+        None => format!(
+            "the answer is larger than the {limit} this client reads; reading stopped there and it was refused"
+        ),
+    }
 }
 
 const RETRYABLE_CODES: &[&str] = &[
@@ -183,6 +220,7 @@ impl ApiError {
             ApiError::UnexpectedResponse { .. }
             | ApiError::Blocked(_)
             | ApiError::Redirect { .. }
+            | ApiError::TooLarge { .. }
             | ApiError::Cancelled => ErrorClass::Other,
             ApiError::Sign(_) => ErrorClass::InvalidInput,
         }
@@ -217,8 +255,17 @@ impl ApiError {
 
     /// A sentence telling the user what to do about this kind of failure.
     pub fn hint(&self) -> &'static str {
-        if let ApiError::Blocked(_) = self {
-            return "Use the same-origin proxy connection (scripts/serve provides one at /phantom/).";
+        match self {
+            ApiError::Blocked(_) => {
+                return "Use the same-origin proxy connection (scripts/serve provides one at /phantom/).";
+            }
+            ApiError::Redirect { .. } => {
+                return "Enter the URL the server redirects to (often https:// instead of http://, or another path).";
+            }
+            ApiError::TooLarge { .. } => {
+                return "An Auto Scaling answer is far smaller: check that the endpoint URL points at the service, not at a download or a web page.";
+            }
+            _ => {}
         }
         match self.class() {
             ErrorClass::Retryable => "The server or the network had a passing problem; it was retried.",

@@ -3,6 +3,7 @@
 //! phrase or the page's first line / title), and a redirect's status and `Location`. All
 //! of them end as one [`ApiError`].
 
+use super::super::transport::redirect_location;
 use super::super::xml::Element;
 use super::ApiError;
 
@@ -43,13 +44,18 @@ const MAX_MESSAGE: usize = 600;
 /// Reads an error answer (any status outside 2xx) in every shape we know:
 /// AWS `<ErrorResponse><Error>`, moto's `<ErrorResponse><Errors><Error>`, EC2-style
 /// `<Response><Errors>`, Phantom's plain text and HTML (code in the reason phrase or in
-/// the body's first line / title), and anything else as a bare status.
+/// the body's first line / title), and anything else as a bare status. A 3xx is a
+/// redirect, with its target from `Location` (or the same-origin proxy's header).
 pub fn parse_error_response(
     status: u16,
     reason: &str,
     headers: &[(String, String)],
     body: &str,
 ) -> ApiError {
+    if (300..400).contains(&status) {
+        let location = redirect_location(headers);
+        return ApiError::Redirect { status, location };
+    }
     let header_id = header_request_id(headers);
     let trimmed = body.trim_start_matches('\u{feff}').trim();
     if trimmed.starts_with("<?xml")
