@@ -17,7 +17,7 @@ use phantom_de::api::action::{
 };
 use phantom_de::api::client::read_response;
 use phantom_de::api::error::parse_error_response;
-use phantom_de::api::transport::{MAX_ANSWER_BYTES, PROXY_LOCATION_HEADER};
+use phantom_de::api::transport::MAX_ANSWER_BYTES;
 use phantom_de::api::xml::Element;
 use phantom_de::api::{
     ApiError, Client, ClientConfig, Clock, ErrorClass, HttpRequest, HttpResponse, Profile,
@@ -357,17 +357,34 @@ fn a_redirect_says_so_with_its_target_when_known_and_never_http_0() {
     );
     assert!(error.hint().contains("redirects to"), "{}", error.hint());
 
-    // Through the same-origin proxy the target comes in the proxy's own header.
-    let (result, _) = describe_through_client(Ok(answer(
-        301,
-        &[(PROXY_LOCATION_HEADER, "https://other.example.org/")],
-        "moved".into(),
+    // The same-origin proxy answers a redirect with a 502 that names it (a 502 alone
+    // would be retried): still the redirect, with status and target, tried once.
+    let (result, sent) = describe_through_client(Ok(answer(
+        502,
+        &[
+            ("X-PDE-Redirect-Status", "301"),
+            ("X-PDE-Redirect-Location", "https://other.example.org/"),
+        ],
+        "502 Bad Gateway\n\nThe endpoint answered with a redirect (HTTP 301 to https://other.example.org/); the proxy does not follow redirects.\n".into(),
     )));
     assert_eq!(
         result,
         Err(ApiError::Redirect {
             status: 301,
             location: Some("https://other.example.org/".into())
+        })
+    );
+    assert_eq!(sent, 1);
+    let (result, _) = describe_through_client(Ok(answer(
+        502,
+        &[("x-pde-redirect-status", "307")],
+        String::new(),
+    )));
+    assert_eq!(
+        result,
+        Err(ApiError::Redirect {
+            status: 307,
+            location: None
         })
     );
 

@@ -13,9 +13,7 @@ use web_sys::{
 };
 
 use super::clock::Clock;
-use super::transport::{
-    redirect_location, HttpRequest, HttpResponse, Transport, TransportError, MAX_ANSWER_BYTES,
-};
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, MAX_ANSWER_BYTES};
 
 /// The browser's clock: `Date.now()` and `setTimeout` (cancelled when dropped).
 #[derive(Clone, Copy, Debug, Default)]
@@ -114,13 +112,14 @@ impl Transport for FetchTransport {
             headers: header_list(&response),
             body: String::new(),
         };
-        // An opaque redirect hides status and headers (0, none); the same-origin proxy
-        // passes a redirect on without `Location`, so it arrives here readable.
+        // An opaque redirect (any 3xx, with or without `Location`) hides status and
+        // headers: 0 and none. The same-origin proxy therefore passes a redirect on as a
+        // 502 naming it, which the error page reader turns back into a redirect.
         if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&head.status) {
             guard.0 = None;
             return Err(TransportError::Redirect {
                 status: head.status,
-                location: redirect_location(&head.headers),
+                location: head.header("location").map(str::to_string),
             });
         }
         // Refused by its declared length before a byte of the body is read; dropping the

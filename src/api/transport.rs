@@ -9,12 +9,6 @@ use crate::sign::{Method, SigningTime};
 /// page); reading it whole would freeze the page (a 50 MB answer took 1.2 s).
 pub const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
 
-/// The header in which the page server's same-origin proxy (`scripts/lib/server.mjs`)
-/// passes on a redirect's target. It drops `Location` itself: the browser would turn the
-/// answer into an opaque redirect (`fetch` with `redirect: manual`), which hides both the
-/// status and the headers.
-pub const PROXY_LOCATION_HEADER: &str = "x-pde-redirect-location";
-
 /// One HTTP request, ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -80,13 +74,6 @@ pub fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
-}
-
-/// A redirect's target: `Location`, or the proxy's [`PROXY_LOCATION_HEADER`].
-pub fn redirect_location(headers: &[(String, String)]) -> Option<String> {
-    find_header(headers, "location")
-        .or_else(|| find_header(headers, PROXY_LOCATION_HEADER))
-        .map(str::to_string)
 }
 
 /// Why no answer came back.

@@ -8,8 +8,8 @@
 //   /phantom-error  400 with reason phrase "IncompleteSignature" and Phantom's plain text
 //   /slow?ms=N      200 after N ms
 //   /redirect…      302 to /xml (any path starting so: the client appends its query)
-//   /proxied-redirect…  302 as the page server's proxy passes it on: no Location, the
-//                   target in X-PDE-Redirect-Location
+//   /proxied-redirect…  a 302 to /xml as the page server's proxy passes it on: a 502
+//                   naming it in X-PDE-Redirect-Status and X-PDE-Redirect-Location
 //   /big            200, 9 MiB with Content-Length
 //   /huge           200, 50 MiB streamed without Content-Length, as fast as the reader takes it
 //   /huge-report    JSON: bytes of the last /huge written, whether it finished, whether
@@ -23,7 +23,7 @@ const cors = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': '*',
   'Access-Control-Allow-Methods': 'GET, POST',
-  'Access-Control-Expose-Headers': 'Date, x-amzn-RequestId, X-PDE-Redirect-Location',
+  'Access-Control-Expose-Headers': 'Date, x-amzn-RequestId, X-PDE-Redirect-Status, X-PDE-Redirect-Location',
 };
 
 const server = http.createServer((req, res) => {
@@ -38,8 +38,8 @@ const server = http.createServer((req, res) => {
       return;
     }
     if (url.pathname.startsWith('/proxied-redirect')) {
-      res.writeHead(302, { ...cors, 'X-PDE-Redirect-Location': '/xml' });
-      res.end();
+      res.writeHead(502, 'Bad Gateway', { ...cors, 'Content-Type': 'text/plain; charset=utf-8', 'X-PDE-Redirect-Status': '302', 'X-PDE-Redirect-Location': '/xml' });
+      res.end('502 Bad Gateway\n\nThe endpoint answered with a redirect (HTTP 302 to /xml); the proxy does not follow redirects.\n');
       return;
     }
     switch (url.pathname) {

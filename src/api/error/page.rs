@@ -1,9 +1,9 @@
 //! How servers spell a failure: AWS's XML error documents, moto's two shapes, EC2-style
 //! `<Response><Errors>`, Phantom's plain-text and HTML error pages (its code in the reason
-//! phrase or the page's first line / title), and a redirect's status and `Location`. All
-//! of them end as one [`ApiError`].
+//! phrase or the page's first line / title), and a redirect's status and `Location`
+//! (straight, or as the same-origin proxy names it). All of them end as one [`ApiError`].
 
-use super::super::transport::redirect_location;
+use super::super::transport::find_header;
 use super::super::xml::Element;
 use super::ApiError;
 
@@ -28,6 +28,25 @@ fn standard_reason(status: u16) -> &'static str {
     }
 }
 
+/// The page server's proxy (`scripts/lib/server.mjs`) answers an endpoint's redirect with
+/// a 502 that names it in these headers. Passed on as a 3xx, the page's `fetch` (redirect:
+/// manual) would get an opaque redirect, which hides status and target even when the
+/// answer has no `Location`.
+const PROXY_REDIRECT_STATUS: &str = "x-pde-redirect-status";
+/// See [`PROXY_REDIRECT_STATUS`].
+const PROXY_REDIRECT_LOCATION: &str = "x-pde-redirect-location";
+
+/// The redirect a proxy's answer names, if it names one.
+fn proxied_redirect(headers: &[(String, String)]) -> Option<ApiError> {
+    let status = find_header(headers, PROXY_REDIRECT_STATUS)?
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|s| (300..400).contains(s))?;
+    let location = find_header(headers, PROXY_REDIRECT_LOCATION).map(str::to_string);
+    Some(ApiError::Redirect { status, location })
+}
+
 /// A request id from the headers AWS-style servers send.
 pub(in crate::api) fn header_request_id(headers: &[(String, String)]) -> Option<String> {
     headers
@@ -45,15 +64,18 @@ const MAX_MESSAGE: usize = 600;
 /// AWS `<ErrorResponse><Error>`, moto's `<ErrorResponse><Errors><Error>`, EC2-style
 /// `<Response><Errors>`, Phantom's plain text and HTML (code in the reason phrase or in
 /// the body's first line / title), and anything else as a bare status. A 3xx is a
-/// redirect, with its target from `Location` (or the same-origin proxy's header).
+/// redirect with its `Location`, and so is the same-origin proxy's 502 that names one.
 pub fn parse_error_response(
     status: u16,
     reason: &str,
     headers: &[(String, String)],
     body: &str,
 ) -> ApiError {
+    if let Some(redirect) = proxied_redirect(headers) {
+        return redirect;
+    }
     if (300..400).contains(&status) {
-        let location = redirect_location(headers);
+        let location = find_header(headers, "location").map(str::to_string);
         return ApiError::Redirect { status, location };
     }
     let header_id = header_request_id(headers);
