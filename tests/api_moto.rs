@@ -1,6 +1,7 @@
 //! The client against moto with authentication enforced (standard SigV4, AWS-compatible
 //! profile): all ten actions, and a wrong secret / unknown key classified as
-//! authentication errors.
+//! authentication errors. Built only with `--features moto` (it needs moto from `.venv`):
+//! `scripts/test python` runs it.
 
 #[path = "support/moto.rs"]
 mod moto;

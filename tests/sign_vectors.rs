@@ -1,12 +1,13 @@
 //! Our signer against two independent oracles: botocore (randomized V2 and V4 vectors)
 //! and a verifier written from PHANTOM.md (V2 SHA256/SHA1 and the Phantom V4 dialect).
 
-mod common;
+#[path = "support/vectors.rs"]
+mod vectors;
 
 /// Every vector of `text` must match, there must be at least `min_total`, and at least
 /// `min_each` for every listed (scheme, method) combination.
 fn assert_vector_file(text: &str, min_total: usize, min_each: usize, schemes: &[&str]) {
-    let file = common::load(text);
+    let file = vectors::load(text);
     let n = file.vectors.len();
     assert!(n >= min_total, "{}: only {n} vectors", file.generator);
     for scheme in schemes {
@@ -23,7 +24,7 @@ fn assert_vector_file(text: &str, min_total: usize, min_each: usize, schemes: &[
             );
         }
     }
-    let failures = common::check_all(&file, 1);
+    let failures = vectors::check_all(&file, 1);
     assert!(
         failures.is_empty(),
         "{} of {n} differ:\n{}",
@@ -34,13 +35,13 @@ fn assert_vector_file(text: &str, min_total: usize, min_each: usize, schemes: &[
 
 #[test]
 fn botocore_vectors_match_exactly() {
-    assert_vector_file(common::BOTOCORE, 300, 40, &["v2-hmac-sha256", "v4"]);
+    assert_vector_file(vectors::BOTOCORE, 300, 40, &["v2-hmac-sha256", "v4"]);
 }
 
 #[test]
 fn phantom_dialect_vectors_match_exactly() {
     assert_vector_file(
-        common::PHANTOM,
+        vectors::PHANTOM,
         30,
         5,
         &["v2-hmac-sha256", "v2-hmac-sha1", "v4-phantom"],
@@ -50,8 +51,8 @@ fn phantom_dialect_vectors_match_exactly() {
 #[test]
 fn a_changed_input_changes_the_request() {
     // Guards against a harness that compares a vector with itself.
-    let file = common::load(common::BOTOCORE);
+    let file = vectors::load(vectors::BOTOCORE);
     let mut vector = file.vectors.into_iter().next().expect("a vector");
     vector.input.secret_key.push('x');
-    assert!(common::check(&vector).is_err());
+    assert!(vectors::check(&vector).is_err());
 }

@@ -6,8 +6,12 @@
 use phantom_de::api::action::DescribeAutoScalingGroups;
 use phantom_de::api::client::read_response;
 use phantom_de::api::fetch::{BrowserClock, FetchTransport};
-use phantom_de::api::{ApiError, Clock, HttpRequest, Transport, TransportError};
-use phantom_de::sign::Method;
+use phantom_de::api::transport::MAX_ANSWER_BYTES;
+use phantom_de::api::{
+    ApiError, Client, ClientConfig, Clock, Connection, HttpRequest, Profile, Transport,
+    TransportError,
+};
+use phantom_de::sign::{Credentials, Endpoint, Method};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -132,6 +136,96 @@ async fn redirects_are_not_followed() {
         Err(TransportError::Redirect { .. }) => {}
         other => panic!("{other:?}"),
     }
+}
+
+/// One DescribeAutoScalingGroups through the client, straight to `{base}{path}`.
+async fn describe_directly(path: &str) -> Result<usize, ApiError> {
+    let endpoint = Endpoint::parse(&format!("{}{path}", base())).expect("endpoint");
+    let mut config = ClientConfig::new(endpoint, Profile::Phantom);
+    config.connection = Connection::Direct;
+    config.timeout_ms = 10_000;
+    let credentials = Credentials::new("AKIDEXAMPLE", "secret", None).expect("credentials");
+    let client = Client::new(
+        config,
+        credentials,
+        FetchTransport,
+        BrowserClock,
+        Box::new(|| 0.5),
+    );
+    client
+        .call(&DescribeAutoScalingGroups::default(), &mut |_| {})
+        .await
+        .map(|r| r.output.len())
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_is_reported_as_one_never_as_http_0() {
+    // Cross-origin with Location: the browser makes it an opaque redirect and hides
+    // status and target, so the text names the redirect without them.
+    let error = describe_directly("/redirect/")
+        .await
+        .expect_err("a redirect");
+    assert!(matches!(error, ApiError::Redirect { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.contains("redirect") && !text.contains("HTTP 0"),
+        "{text}"
+    );
+    // As the page server's proxy passes a redirect on, status and target stay readable.
+    let error = describe_directly("/proxied-redirect/")
+        .await
+        .expect_err("a redirect");
+    assert_eq!(
+        error,
+        ApiError::Redirect {
+            status: 302,
+            location: Some("/xml".into())
+        }
+    );
+    assert!(error.to_string().contains("HTTP 302 to /xml"), "{error}");
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_declared_over_the_cap_is_refused_before_its_body_is_read() {
+    match FetchTransport
+        .send(request(Method::Get, "/big", 10_000))
+        .await
+    {
+        Err(TransportError::TooLarge { limit, size }) => {
+            assert_eq!((limit, size), (MAX_ANSWER_BYTES, Some(9 * 1024 * 1024)));
+        }
+        other => panic!("{:?}", other.map(|r| r.body.len())),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_streamed_answer_is_cut_at_the_cap_not_buffered() {
+    match FetchTransport
+        .send(request(Method::Get, "/huge", 20_000))
+        .await
+    {
+        Err(TransportError::TooLarge { limit, size }) => {
+            assert_eq!((limit, size), (MAX_ANSWER_BYTES, None));
+        }
+        other => panic!("{:?}", other.map(|r| r.body.len())),
+    }
+    // The download was aborted: the server never wrote its 50 MiB.
+    let mut report = serde_json::Value::Null;
+    for _ in 0..40 {
+        let r = FetchTransport
+            .send(request(Method::Get, "/huge-report", 5_000))
+            .await
+            .expect("report");
+        report = serde_json::from_str(&r.body).expect("json");
+        if report["closed"] == true {
+            break;
+        }
+        BrowserClock.sleep(50).await;
+    }
+    assert_eq!(report["closed"], true, "{report}");
+    assert_eq!(report["finished"], false, "{report}");
+    let written = report["written"].as_u64().expect("written");
+    assert!(written < 50 * 1024 * 1024, "{report}");
 }
 
 #[wasm_bindgen_test]

@@ -2,7 +2,8 @@
 //! byte-identical requests.
 #![cfg(target_arch = "wasm32")]
 
-mod common;
+#[path = "support/vectors.rs"]
+mod vectors;
 
 use wasm_bindgen_test::*;
 
@@ -10,16 +11,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn botocore_vectors_sample_matches_in_the_browser() {
-    let file = common::load(common::BOTOCORE);
+    let file = vectors::load(vectors::BOTOCORE);
     // Every 4th vector keeps the run short while covering every scheme and method.
-    let failures = common::check_all(&file, 4);
+    let failures = vectors::check_all(&file, 4);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[wasm_bindgen_test]
 fn phantom_vectors_all_match_in_the_browser() {
-    let file = common::load(common::PHANTOM);
-    let failures = common::check_all(&file, 1);
+    let file = vectors::load(vectors::PHANTOM);
+    let failures = vectors::check_all(&file, 1);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -9,8 +9,11 @@
 // The proxy forwards method, the path after the prefix, the query byte for byte, the body
 // and the signing headers to the target's origin, and sets `Host` to the backend's
 // host:port — the value the app signed. The page already puts the endpoint's own path after
-// the prefix (/phantom/api/?... for https://host/api/), so a path in the target is ignored. It never follows redirects and passes the backend's reason phrase on (Phantom
-// puts its error code there). GET /__pde/config.json tells the page which proxies exist.
+// the prefix (/phantom/api/?... for https://host/api/), so a path in the target is ignored.
+// It never follows redirects (it answers one with a 502 naming its status and target in
+// X-PDE-Redirect-Status and X-PDE-Redirect-Location, which the page can read) and passes
+// the backend's reason phrase on (Phantom puts its error code there).
+// GET /__pde/config.json tells the page which proxies exist.
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
@@ -109,6 +112,18 @@ function proxy(opts, entry, req, res) {
     headers,
     rejectUnauthorized: !opts.insecure,
   }, (up) => {
+    if (up.statusCode >= 300 && up.statusCode < 400) {
+      // Passed on as a 3xx, the page's fetch (redirect: manual) would get an opaque
+      // redirect, which hides its status and target (even without Location): answer a
+      // 502 that names them instead.
+      up.resume();
+      const location = up.headers.location;
+      const named = { 'Content-Type': 'text/plain; charset=utf-8', 'X-PDE-Redirect-Status': String(up.statusCode) };
+      if (location !== undefined) named['X-PDE-Redirect-Location'] = location;
+      res.writeHead(502, 'Bad Gateway', named);
+      res.end(`502 Bad Gateway\n\nThe endpoint answered with a redirect (HTTP ${up.statusCode}${location ? ` to ${location}` : ''}); the proxy does not follow redirects.\n`);
+      return;
+    }
     const out = {};
     for (const [name, value] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
     res.writeHead(up.statusCode, up.statusMessage, out);

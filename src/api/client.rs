@@ -221,6 +221,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
 
 /// Turns an answer into the typed result or the typed error.
 pub fn read_response<A: Action>(response: &HttpResponse) -> Result<Response<A::Output>, ApiError> {
+    response.check_size().map_err(transport_error)?;
     if !(200..300).contains(&response.status) {
         return Err(parse_error_response(
             response.status,
@@ -271,6 +272,7 @@ fn transport_error(error: TransportError) -> ApiError {
         TransportError::Network(detail) => ApiError::Network(detail),
         TransportError::Blocked(detail) => ApiError::Blocked(detail),
         TransportError::Redirect { status, location } => ApiError::Redirect { status, location },
+        TransportError::TooLarge { limit, size } => ApiError::TooLarge { limit, size },
         TransportError::Cancelled => ApiError::Cancelled,
     }
 }

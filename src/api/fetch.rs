@@ -1,17 +1,19 @@
 //! The browser transport: `fetch` with a per-request timeout (AbortController), redirects
-//! never followed, and cancellation when the future is dropped.
+//! never followed, answers over the size cap cut off while streaming, and cancellation
+//! when the future is dropped.
 
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
+use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, Headers, Request, RequestCredentials, RequestInit, RequestRedirect, Response,
-    ResponseType,
+    AbortController, Headers, ReadableStreamDefaultReader, ReadableStreamReadResult, Request,
+    RequestCredentials, RequestInit, RequestRedirect, Response, ResponseType,
 };
 
 use super::clock::Clock;
-use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, MAX_ANSWER_BYTES};
 
 /// The browser's clock: `Date.now()` and `setTimeout` (cancelled when dropped).
 #[derive(Clone, Copy, Debug, Default)]
@@ -104,41 +106,81 @@ impl Transport for FetchTransport {
         let response: Response = response.dyn_into().map_err(|_| {
             TransportError::Network("fetch returned something other than a Response".into())
         })?;
-        if response.type_() == ResponseType::Opaqueredirect
-            || (300..400).contains(&response.status())
-        {
+        let mut head = HttpResponse {
+            status: response.status(),
+            reason: response.status_text(),
+            headers: header_list(&response),
+            body: String::new(),
+        };
+        // An opaque redirect (any 3xx, with or without `Location`) hides status and
+        // headers: 0 and none. The same-origin proxy therefore passes a redirect on as a
+        // 502 naming it, which the error page reader turns back into a redirect.
+        if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&head.status) {
             guard.0 = None;
             return Err(TransportError::Redirect {
-                status: response.status(),
-                location: response.headers().get("location").ok().flatten(),
+                status: head.status,
+                location: head.header("location").map(str::to_string),
             });
         }
-        let mut header_list = Vec::new();
-        if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
-            for entry in entries.flatten() {
-                let pair = js_sys::Array::from(&entry);
-                if let (Some(name), Some(value)) =
-                    (pair.get(0).as_string(), pair.get(1).as_string())
-                {
-                    header_list.push((name, value));
-                }
-            }
-        }
-        let text = JsFuture::from(response.text().map_err(network)?);
-        let body = match select(text, timeout).await {
-            Either::Left((Ok(body), _)) => body.as_string().unwrap_or_default(),
-            Either::Left((Err(error), _)) => {
-                guard.0 = None;
-                return Err(TransportError::Network(js_message(&error)));
-            }
+        // Refused by its declared length before a byte of the body is read; dropping the
+        // guard aborts the download.
+        head.check_size()?;
+        let body = Box::pin(read_capped(&response));
+        head.body = match select(body, timeout).await {
+            Either::Left((result, _)) => result?,
             Either::Right(((), _)) => return Err(TransportError::Timeout(request.timeout_ms)),
         };
         guard.0 = None;
-        Ok(HttpResponse {
-            status: response.status(),
-            reason: response.status_text(),
-            headers: header_list,
-            body,
-        })
+        Ok(head)
     }
+}
+
+fn header_list(response: &Response) -> Vec<(String, String)> {
+    let mut list = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
+        for entry in entries.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                list.push((name, value));
+            }
+        }
+    }
+    list
+}
+
+/// Reads the body chunk by chunk and stops at [`MAX_ANSWER_BYTES`], so a 50 MB answer is
+/// cut at the cap instead of buffered whole (the caller's guard then aborts the rest).
+/// Decoded like `Response.text()`: UTF-8, a leading BOM dropped, bad bytes replaced.
+async fn read_capped(response: &Response) -> Result<String, TransportError> {
+    let network = |e: JsValue| TransportError::Network(js_message(&e));
+    let Some(stream) = response.body() else {
+        return Ok(String::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let result: ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(network)?
+            .unchecked_into();
+        if result.get_done().unwrap_or(true) {
+            break;
+        }
+        let chunk: Uint8Array = result
+            .get_value()
+            .dyn_into()
+            .map_err(|_| TransportError::Network("the body stream gave no bytes".into()))?;
+        let at = bytes.len();
+        let len = chunk.length() as usize;
+        if (at + len) as u64 > MAX_ANSWER_BYTES {
+            return Err(TransportError::TooLarge {
+                limit: MAX_ANSWER_BYTES,
+                size: None,
+            });
+        }
+        bytes.resize(at + len, 0);
+        chunk.copy_to(&mut bytes[at..]);
+    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    Ok(String::from_utf8_lossy(text).into_owned())
 }

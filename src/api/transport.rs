@@ -4,6 +4,11 @@
 
 use crate::sign::{Method, SigningTime};
 
+/// The largest answer the client reads: 8 MiB. An Auto Scaling answer for a thousand
+/// instances is about 300 KB, so anything near the cap is a wrong URL (a download, a web
+/// page); reading it whole would freeze the page (a 50 MB answer took 1.2 s).
+pub const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
+
 /// One HTTP request, ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -35,16 +40,40 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 
     /// The server's clock from its `Date` header, when present and readable.
     pub fn server_time(&self) -> Option<SigningTime> {
         parse_http_date(self.header("date")?)
     }
+
+    /// The body length the server declared (`Content-Length`), when present and readable.
+    pub fn content_length(&self) -> Option<u64> {
+        self.header("content-length")?.trim().parse().ok()
+    }
+
+    /// Refuses an answer larger than [`MAX_ANSWER_BYTES`], by its declared length (before
+    /// a transport reads the body) or by the body read.
+    pub fn check_size(&self) -> Result<(), TransportError> {
+        let declared = self.content_length().unwrap_or(0);
+        let read = u64::try_from(self.body.len()).unwrap_or(u64::MAX);
+        match declared.max(read) {
+            size if size > MAX_ANSWER_BYTES => Err(TransportError::TooLarge {
+                limit: MAX_ANSWER_BYTES,
+                size: Some(size),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The first header named `name` (case-insensitive) in `headers`.
+pub fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Why no answer came back.
@@ -62,6 +91,14 @@ pub enum TransportError {
         status: u16,
         /// Target, when visible.
         location: Option<String>,
+    },
+    /// The answer is larger than [`MAX_ANSWER_BYTES`]: refused before being parsed.
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+        /// The answer's size when known (its `Content-Length`, or the body read); `None`
+        /// when reading stopped at the cap.
+        size: Option<u64>,
     },
     /// Cancelled by the caller.
     Cancelled,

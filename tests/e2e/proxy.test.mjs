@@ -64,3 +64,21 @@ test('an unreachable backend is a 502 with a readable reason, not a hang', async
     await page.stop();
   }
 });
+
+test('a redirect is answered as a 502 that names its status and target', async () => {
+  const b = http.createServer((req, res) => { res.writeHead(302, { Location: 'https://elsewhere.example/api/' }).end(); });
+  await new Promise((resolve) => b.listen(0, '127.0.0.1', resolve));
+  const page = await startPageServer({ proxies: [`/phantom/=http://127.0.0.1:${b.address().port}/`] });
+  try {
+    // Passed on as a 302 the page's fetch (redirect: manual) would get an opaque redirect.
+    const r = await fetch(`${page.url}phantom/?Action=X`, { redirect: 'manual' });
+    assert.equal(r.status, 502);
+    assert.equal(r.headers.get('location'), null);
+    assert.equal(r.headers.get('x-pde-redirect-status'), '302');
+    assert.equal(r.headers.get('x-pde-redirect-location'), 'https://elsewhere.example/api/');
+    assert.match(await r.text(), /redirect \(HTTP 302 to https:\/\/elsewhere\.example\/api\/\)/);
+  } finally {
+    await page.stop();
+    b.close();
+  }
+});

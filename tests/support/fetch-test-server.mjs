@@ -7,14 +7,23 @@
 //   /text           200, a body that is not XML
 //   /phantom-error  400 with reason phrase "IncompleteSignature" and Phantom's plain text
 //   /slow?ms=N      200 after N ms
-//   /redirect       302 to /xml
+//   /redirect…      302 to /xml (any path starting so: the client appends its query)
+//   /proxied-redirect…  a 302 to /xml as the page server's proxy passes it on: a 502
+//                   naming it in X-PDE-Redirect-Status and X-PDE-Redirect-Location
+//   /big            200, 9 MiB with Content-Length
+//   /huge           200, 50 MiB streamed without Content-Length, as fast as the reader takes it
+//   /huge-report    JSON: bytes of the last /huge written, whether it finished, whether
+//                   the connection closed
 import http from 'node:http';
+
+const MIB = 1024 * 1024;
+let huge = { written: 0, finished: false, closed: false };
 
 const cors = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': '*',
   'Access-Control-Allow-Methods': 'GET, POST',
-  'Access-Control-Expose-Headers': 'Date, x-amzn-RequestId',
+  'Access-Control-Expose-Headers': 'Date, x-amzn-RequestId, X-PDE-Redirect-Status, X-PDE-Redirect-Location',
 };
 
 const server = http.createServer((req, res) => {
@@ -23,6 +32,16 @@ const server = http.createServer((req, res) => {
   let body = '';
   req.on('data', (c) => { body += c; });
   req.on('end', () => {
+    if (url.pathname.startsWith('/redirect')) {
+      res.writeHead(302, { ...cors, Location: '/xml' });
+      res.end();
+      return;
+    }
+    if (url.pathname.startsWith('/proxied-redirect')) {
+      res.writeHead(502, 'Bad Gateway', { ...cors, 'Content-Type': 'text/plain; charset=utf-8', 'X-PDE-Redirect-Status': '302', 'X-PDE-Redirect-Location': '/xml' });
+      res.end('502 Bad Gateway\n\nThe endpoint answered with a redirect (HTTP 302 to /xml); the proxy does not follow redirects.\n');
+      return;
+    }
     switch (url.pathname) {
       case '/echo':
         res.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
@@ -43,9 +62,31 @@ const server = http.createServer((req, res) => {
       case '/slow':
         setTimeout(() => { res.writeHead(200, cors); res.end('late'); }, Number(url.searchParams.get('ms') || 1000));
         break;
-      case '/redirect':
-        res.writeHead(302, { ...cors, Location: '/xml' });
-        res.end();
+      case '/big': {
+        const body = Buffer.alloc(9 * MIB, 'x');
+        res.writeHead(200, { ...cors, 'Content-Type': 'text/xml', 'Content-Length': body.length });
+        res.end(body);
+        break;
+      }
+      case '/huge': {
+        huge = { written: 0, finished: false, closed: false };
+        const state = huge;
+        const chunk = Buffer.alloc(256 * 1024, ' ');
+        res.writeHead(200, { ...cors, 'Content-Type': 'text/xml' });
+        res.on('close', () => { state.closed = true; });
+        const pump = () => {
+          while (state.written < 50 * MIB && !state.closed) {
+            state.written += chunk.length;
+            if (!res.write(chunk)) { res.once('drain', pump); return; }
+          }
+          if (!state.closed) { state.finished = true; res.end(); }
+        };
+        pump();
+        break;
+      }
+      case '/huge-report':
+        res.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(huge));
         break;
       default:
         res.writeHead(404, cors).end();

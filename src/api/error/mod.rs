@@ -1,11 +1,16 @@
-//! One error type for everything that can go wrong with a request, classified so the
-//! engine knows whether to retry, correct the clock, or stop and tell the user.
+//! What a failed request *is*: one error type for everything that can go wrong, classified
+//! so the engine knows whether to retry, correct the clock, or stop and tell the user, with
+//! a hint for the user and the secret redacted. How servers *spell* their errors (XML
+//! documents, Phantom's text and HTML pages) is read in `error/page.rs`.
 
 use std::fmt;
 
 use crate::sign::SignError;
 
-use super::xml::Element;
+mod page;
+
+pub(in crate::api) use page::header_request_id;
+pub use page::parse_error_response;
 
 /// What kind of failure an [`ApiError`] is, for deciding what to do next. Serialized in
 /// kebab-case (the run journal keeps it).
@@ -24,6 +29,19 @@ pub enum ErrorClass {
     InvalidInput,
     /// Anything else.
     Other,
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorClass::Retryable => "retryable",
+            ErrorClass::ClockSkew => "clock skew",
+            ErrorClass::Authentication => "authentication",
+            ErrorClass::AlreadyExists => "already exists",
+            ErrorClass::InvalidInput => "invalid input",
+            ErrorClass::Other => "other",
+        })
+    }
 }
 
 /// Why a request failed. Never holds credentials: the client strips the secret from any
@@ -64,12 +82,21 @@ pub enum ApiError {
     #[error("the browser could not complete the request ({0}): the endpoint is unreachable or, most likely, sends no CORS headers (Phantom never does); choose the same-origin proxy connection")]
     Blocked(String),
     /// The server answered with a redirect, which is never followed silently.
-    #[error("the server answered with a redirect (HTTP {status}{}); check the endpoint URL", location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    #[error("{}", redirect_text(*status, location.as_deref()))]
     Redirect {
         /// HTTP status (0 when the browser hides it).
         status: u16,
         /// Target, when visible.
         location: Option<String>,
+    },
+    /// The answer is larger than any Auto Scaling answer should be: refused before being
+    /// parsed (see [`crate::api::transport::MAX_ANSWER_BYTES`]).
+    #[error("{}", too_large_text(*limit, *size))]
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+        /// The answer's size when known; `None` when reading stopped at the cap.
+        size: Option<u64>,
     },
     /// The request was cancelled (Stop).
     #[error("cancelled")]
@@ -97,6 +124,34 @@ fn service_text(
         out.push_str(&format!(" [request id {id}]"));
     }
     out
+}
+
+/// A browser hides an opaque redirect's status (0) and target: then the text says so
+/// instead of "HTTP 0".
+fn redirect_text(status: u16, location: Option<&str>) -> String {
+    let detail = match (status, location) {
+        (0, None) => " (the browser hides its status and target)".to_string(),
+        (0, Some(l)) => format!(" to {l}"),
+        (s, None) => format!(" (HTTP {s})"),
+        (s, Some(l)) => format!(" (HTTP {s} to {l})"),
+    };
+    format!("the server answered with a redirect{detail}; check the endpoint URL")
+}
+
+fn too_large_text(limit: u64, size: Option<u64>) -> String {
+    let limit = if limit.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{limit} bytes")
+    };
+    match size {
+        Some(size) => format!(
+            "the answer ({size} bytes) is larger than the {limit} this client reads; it was refused before being parsed"
+        ),
+        None => format!(
+            "the answer is larger than the {limit} this client reads; reading stopped there and it was refused"
+        ),
+    }
 }
 
 const RETRYABLE_CODES: &[&str] = &[
@@ -165,6 +220,7 @@ impl ApiError {
             ApiError::UnexpectedResponse { .. }
             | ApiError::Blocked(_)
             | ApiError::Redirect { .. }
+            | ApiError::TooLarge { .. }
             | ApiError::Cancelled => ErrorClass::Other,
             ApiError::Sign(_) => ErrorClass::InvalidInput,
         }
@@ -199,8 +255,17 @@ impl ApiError {
 
     /// A sentence telling the user what to do about this kind of failure.
     pub fn hint(&self) -> &'static str {
-        if let ApiError::Blocked(_) = self {
-            return "Use the same-origin proxy connection (scripts/serve provides one at /phantom/).";
+        match self {
+            ApiError::Blocked(_) => {
+                return "Use the same-origin proxy connection (scripts/serve provides one at /phantom/).";
+            }
+            ApiError::Redirect { .. } => {
+                return "Enter the URL the server redirects to (often https:// instead of http://, or another path).";
+            }
+            ApiError::TooLarge { .. } => {
+                return "An Auto Scaling answer is far smaller: check that the endpoint URL points at the service, not at a download or a web page.";
+            }
+            _ => {}
         }
         match self.class() {
             ErrorClass::Retryable => "The server or the network had a passing problem; it was retried.",
@@ -279,239 +344,5 @@ fn classify(status: u16, code: Option<&str>, message: &str) -> ErrorClass {
         ErrorClass::InvalidInput
     } else {
         ErrorClass::Other
-    }
-}
-
-/// The standard reason phrase of a status: a reason equal to it carries no error code.
-fn standard_reason(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
-    }
-}
-
-/// A request id from the headers AWS-style servers send.
-pub(super) fn header_request_id(headers: &[(String, String)]) -> Option<String> {
-    headers
-        .iter()
-        .find(|(n, _)| {
-            n.eq_ignore_ascii_case("x-amzn-requestid") || n.eq_ignore_ascii_case("x-amz-request-id")
-        })
-        .map(|(_, v)| v.clone())
-}
-
-/// Longest message kept from a server's error page.
-const MAX_MESSAGE: usize = 600;
-
-/// Reads an error answer (any status outside 2xx) in every shape we know:
-/// AWS `<ErrorResponse><Error>`, moto's `<ErrorResponse><Errors><Error>`, EC2-style
-/// `<Response><Errors>`, Phantom's plain text and HTML (code in the reason phrase or in
-/// the body's first line / title), and anything else as a bare status.
-pub fn parse_error_response(
-    status: u16,
-    reason: &str,
-    headers: &[(String, String)],
-    body: &str,
-) -> ApiError {
-    let header_id = header_request_id(headers);
-    let trimmed = body.trim_start_matches('\u{feff}').trim();
-    if trimmed.starts_with("<?xml")
-        || trimmed.starts_with("<ErrorResponse")
-        || trimmed.starts_with("<Response")
-    {
-        if let Ok(root) = Element::parse(trimmed) {
-            if let Some(error) = root.find("Error") {
-                let code = error
-                    .child_text("Code")
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string);
-                let message = error.child_text("Message").unwrap_or_default();
-                let request_id = root
-                    .find("RequestId")
-                    .or_else(|| root.find("RequestID"))
-                    .map(|e| e.text.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .or(header_id);
-                return ApiError::Service {
-                    status,
-                    code,
-                    message: truncate(message),
-                    request_id,
-                };
-            }
-        }
-    }
-    // Phantom (CherryPy): the status line reads "400 IncompleteSignature"; HTTP/2 drops
-    // the reason, so fall back to the body's "400 Code" line or <title>.
-    let reason = reason.trim();
-    let mut code =
-        (!reason.is_empty() && reason != standard_reason(status)).then(|| reason.to_string());
-    let (body_code, message) = if looks_like_html(trimmed) {
-        html_error(trimmed)
-    } else {
-        text_error(trimmed)
-    };
-    if code.is_none() {
-        code = body_code.filter(|c| c != standard_reason(status));
-    }
-    let message = if message.is_empty() && code.is_none() {
-        standard_reason(status).to_string()
-    } else {
-        message
-    };
-    ApiError::Service {
-        status,
-        code,
-        message: truncate(&message),
-        request_id: header_id,
-    }
-}
-
-fn looks_like_html(body: &str) -> bool {
-    let head: String = body
-        .chars()
-        .take(200)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with("<!doctype html")
-        || head.contains("<html")
-        || head.starts_with("<title")
-        || head.starts_with("<h1")
-}
-
-/// "NNN Code words" → "Code words".
-fn code_from_status_line(line: &str) -> Option<String> {
-    let line = line.trim();
-    let (num, rest) = line.split_once(' ')?;
-    (num.len() == 3 && num.bytes().all(|b| b.is_ascii_digit()) && !rest.trim().is_empty())
-        .then(|| rest.trim().to_string())
-}
-
-/// Phantom's plain-text error: status line, blank line, explanation, detail.
-fn text_error(body: &str) -> (Option<String>, String) {
-    let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or_default();
-    match code_from_status_line(first) {
-        Some(code) => (Some(code), lines.collect::<Vec<_>>().join(" ")),
-        None => (None, body.split_whitespace().collect::<Vec<_>>().join(" ")),
-    }
-}
-
-/// An HTML error page: the code from <title> (or <h1>/<h2>), the message from the first
-/// <p> elements; tracebacks (<pre>) are left out.
-fn html_error(body: &str) -> (Option<String>, String) {
-    let title = between(body, "<title>", "</title>")
-        .or_else(|| between(body, "<h2>", "</h2>"))
-        .or_else(|| between(body, "<h1>", "</h1>"))
-        .map(|t| strip_tags(&t));
-    let code = title
-        .as_deref()
-        .and_then(code_from_status_line)
-        .or(title.clone());
-    let mut paragraphs = Vec::new();
-    let mut rest = body;
-    while let Some(start) = find_paragraph(rest) {
-        let after = &rest[start..];
-        let Some(open_end) = after.find('>') else {
-            break;
-        };
-        let inner = &after[open_end + 1..];
-        let end = find_ci(inner, "</p>").unwrap_or(inner.len());
-        let text = strip_tags(&inner[..end]);
-        if !text.is_empty() {
-            paragraphs.push(text);
-        }
-        rest = &inner[end..];
-        if paragraphs.len() >= 3 {
-            break;
-        }
-    }
-    (code, paragraphs.join(" "))
-}
-
-/// The next `<p>` or `<p attr…>` (not `<pre>` or `<param>`).
-fn find_paragraph(html: &str) -> Option<usize> {
-    let lower = html.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("<p") {
-        let at = from + i;
-        match lower.as_bytes().get(at + 2) {
-            Some(b'>') | Some(b' ') | Some(b'\t') | Some(b'\n') => return Some(at),
-            _ => from = at + 2,
-        }
-    }
-    None
-}
-
-fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .to_ascii_lowercase()
-        .find(&needle.to_ascii_lowercase())
-}
-
-fn between(body: &str, open: &str, close: &str) -> Option<String> {
-    let start = find_ci(body, open)? + open.len();
-    let end = find_ci(&body[start..], close)? + start;
-    Some(body[start..end].to_string())
-}
-
-/// Drops tags, decodes the common entities and collapses whitespace.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn truncate(text: &str) -> String {
-    if text.chars().count() <= MAX_MESSAGE {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(MAX_MESSAGE).collect();
-        t.push('…');
-        t
-    }
-}
-
-impl fmt::Display for ErrorClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ErrorClass::Retryable => "retryable",
-            ErrorClass::ClockSkew => "clock skew",
-            ErrorClass::Authentication => "authentication",
-            ErrorClass::AlreadyExists => "already exists",
-            ErrorClass::InvalidInput => "invalid input",
-            ErrorClass::Other => "other",
-        })
     }
 }
