@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+// Through the re-export: its stable path, whichever file of `api` defines it.
+use crate::api::ApiError;
 use crate::sign::Method;
 
 use super::action::{
@@ -15,7 +17,6 @@ use super::action::{
 };
 use super::client::{Attempt, Client, Response};
 use super::clock::Clock;
-use super::error::ApiError;
 use super::model::{AutoScalingGroup, AutoScalingInstance, LaunchConfiguration};
 use super::transport::Transport;
 
