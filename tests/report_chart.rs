@@ -5,8 +5,8 @@ use phantom_de::engine::journal::{
     Event, InstanceCount, InstanceState, MonitorResult, MonitorSnapshot, RampStep, RunStarted,
     ScheduledStep, JOURNAL_VERSION,
 };
-use phantom_de::engine::RunOptions;
 use phantom_de::engine::Phase;
+use phantom_de::engine::RunOptions;
 use phantom_de::report::chart::{DomainChart, PlanChart, Tick};
 use phantom_de::report::series::{series, Series};
 

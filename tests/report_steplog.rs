@@ -10,8 +10,8 @@ use phantom_de::engine::journal::{
     StopRequested, SupersededStep, Target, Teardown, TeardownCause, TeardownOutcome, TeardownSkip,
     JOURNAL_VERSION,
 };
-use phantom_de::engine::RunOptions;
 use phantom_de::engine::Phase;
+use phantom_de::engine::RunOptions;
 use phantom_de::report::export::{journal_download, log_text, text_download};
 use phantom_de::report::steplog::{end_text, log_lines, Filter, LineKind, LogLine};
 
