@@ -3,6 +3,8 @@
 //! with every attempt and its retry), what a read returns, and the words "Test
 //! connection" shows while it goes on.
 
+#[path = "support/query.rs"]
+mod query;
 #[path = "support/virtual_time.rs"]
 mod virtual_time;
 
@@ -19,8 +21,8 @@ use phantom_de::engine::journal::{
 use phantom_de::engine::manual::{self, MANUAL_NUMBERS};
 use phantom_de::engine::CapacityState;
 use phantom_de::settings::Settings;
-use phantom_de::sign::encode::percent_decode;
 use phantom_de::sign::Method;
+use query::{param, params_of};
 use virtual_time::{Sim, VirtualClock, EPOCH_MS};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -68,30 +70,6 @@ fn phantom_error(status: u16, code: &str, date: Option<&str>) -> HttpResponse {
             .unwrap_or_default(),
         body: format!("{status} {code}\n\nexplanation\n"),
     }
-}
-
-fn params_of(request: &HttpRequest) -> Vec<(String, String)> {
-    let query = request
-        .url
-        .split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or_default();
-    [query, request.body.as_str()]
-        .iter()
-        .flat_map(|s| s.split('&'))
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
 }
 
 type TestClient = Client<Net, VirtualClock>;

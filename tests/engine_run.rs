@@ -3,6 +3,8 @@
 //! creation, replace-and-wait, stop and failure at every phase with the right teardown,
 //! the monitor, and the journal's summary after a reload.
 
+#[path = "support/query.rs"]
+mod query;
 #[path = "support/virtual_time.rs"]
 mod virtual_time;
 
@@ -24,7 +26,7 @@ use phantom_de::engine::run::run;
 use phantom_de::engine::stop::StopHandle;
 use phantom_de::engine::{resume_plan, OnStepFailure, Phase, Plan, ResumeProblem, RunOptions};
 use phantom_de::settings::{CloudSettings, Settings};
-use phantom_de::sign::encode::percent_decode;
+use query::{param, params_of};
 use virtual_time::{Sim, VirtualClock};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -54,10 +56,7 @@ struct Sent {
 
 impl Sent {
     fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        param(&self.params, name)
     }
 
     fn capacity(&self) -> Option<u32> {
@@ -425,23 +424,6 @@ impl Drop for InFlight<'_> {
             *n -= 1;
         }
     }
-}
-
-fn params_of(request: &HttpRequest) -> Vec<(String, String)> {
-    let query = request
-        .url
-        .split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or_default();
-    [query, request.body.as_str()]
-        .iter()
-        .flat_map(|s| s.split('&'))
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
 }
 
 fn ok(body: String) -> HttpResponse {

@@ -2,8 +2,8 @@
 //! geometry of both SVG charts (paths, ticks, labels) for known schedules.
 
 use phantom_de::engine::journal::{
-    Event, InstanceCount, InstanceState, MonitorResult, MonitorSnapshot, RampStep, RunStarted,
-    ScheduledStep, JOURNAL_VERSION,
+    Event, InstanceCount, MonitorResult, MonitorSnapshot, RampStep, RunStarted, ScheduledStep,
+    JOURNAL_VERSION,
 };
 use phantom_de::engine::Phase;
 use phantom_de::engine::RunOptions;
@@ -54,12 +54,7 @@ fn ramp_step(actual_offset_ms: u64, capacity: u32) -> Event {
 }
 
 fn count(cloud: &str, state: &str, count: u32) -> InstanceCount {
-    InstanceCount {
-        cloud: cloud.into(),
-        state: state.into(),
-        category: InstanceState::from_lifecycle(state),
-        count,
-    }
+    InstanceCount::new(cloud, state, count)
 }
 
 fn look(offset_ms: u64, result: MonitorResult) -> Event {

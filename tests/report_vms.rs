@@ -3,7 +3,7 @@
 
 use phantom_de::api::{ErrorClass, Instance};
 use phantom_de::engine::journal::{
-    ErrorInfo, Event, InstanceCount, InstanceState, MonitorResult, MonitorSnapshot, RampStarted,
+    ErrorInfo, Event, InstanceCount, MonitorResult, MonitorSnapshot, RampStarted,
 };
 use phantom_de::report::vms::{latest_look, vm_rows, CountRow, Look, Seen, VmRow};
 
@@ -18,12 +18,7 @@ fn look(at: f64, offset_ms: u64, result: MonitorResult) -> Event {
 }
 
 fn count(cloud: &str, state: &str, count: u32) -> InstanceCount {
-    InstanceCount {
-        cloud: cloud.into(),
-        state: state.into(),
-        category: InstanceState::from_lifecycle(state),
-        count,
-    }
+    InstanceCount::new(cloud, state, count)
 }
 
 fn row(cloud: &str, state: &str, meaning: &str, count: u32) -> CountRow {

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use phantom_de::api::ErrorClass;
 use phantom_de::engine::journal::{
-    AttemptRecord, ErrorInfo, Event, InstanceCount, InstanceState, Journal, MonitorResult,
-    MonitorSnapshot, Outcome, RampStarted, RampStep, RequestDone, RequestSent, RunStarted,
-    ScheduledStep, Stage, Target, JOURNAL_VERSION,
+    AttemptRecord, ErrorInfo, Event, InstanceCount, Journal, MonitorResult, MonitorSnapshot,
+    Outcome, RampStarted, RampStep, RequestDone, RequestSent, RunStarted, ScheduledStep, Stage,
+    Target, JOURNAL_VERSION,
 };
 use phantom_de::engine::{Phase, RunOptions};
 use wasm_bindgen::JsCast;
@@ -178,12 +178,7 @@ fn journal() -> Journal {
 }
 
 fn count(cloud: &str, state: &str, count: u32) -> InstanceCount {
-    InstanceCount {
-        cloud: cloud.into(),
-        state: state.into(),
-        category: InstanceState::from_lifecycle(state),
-        count,
-    }
+    InstanceCount::new(cloud, state, count)
 }
 
 fn mount_app() -> web_sys::HtmlElement {

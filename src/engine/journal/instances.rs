@@ -69,6 +69,18 @@ pub struct InstanceCount {
     pub count: u32,
 }
 
+impl InstanceCount {
+    /// `count` instances of `cloud` in lifecycle `state`, its category read from the state.
+    pub fn new(cloud: &str, state: &str, count: u32) -> Self {
+        Self {
+            cloud: cloud.to_string(),
+            state: state.to_string(),
+            category: InstanceState::from_lifecycle(state),
+            count,
+        }
+    }
+}
+
 /// Counts instances by cloud × lifecycle state, sorted by cloud, then state.
 pub fn count_instances(instances: &[Instance]) -> Vec<InstanceCount> {
     let mut counts: BTreeMap<(&str, &str), u32> = BTreeMap::new();
@@ -79,11 +91,6 @@ pub fn count_instances(instances: &[Instance]) -> Vec<InstanceCount> {
     }
     counts
         .into_iter()
-        .map(|((cloud, state), count)| InstanceCount {
-            cloud: cloud.to_string(),
-            state: state.to_string(),
-            category: InstanceState::from_lifecycle(state),
-            count,
-        })
+        .map(|((cloud, state), count)| InstanceCount::new(cloud, state, count))
         .collect()
 }
