@@ -84,6 +84,35 @@ fn described_by(id: &str, has_hint: bool) -> String {
     }
 }
 
+/// What every field's view starts from: its DOM id, whether it has a problem (for
+/// `class:invalid` and `aria-invalid`), its `aria-describedby` and its hint's id.
+struct Frame {
+    state: AppState,
+    id: String,
+    invalid: Memo<bool>,
+    describedby: String,
+    hint_id: String,
+}
+
+impl Frame {
+    fn new(field: Field, has_hint: bool) -> Self {
+        let state = expect_context::<AppState>();
+        let id = dom_id(&field);
+        Self {
+            state,
+            invalid: Memo::new(move |_| state.error_of(field).is_some()),
+            describedby: described_by(&id, has_hint),
+            hint_id: format!("{id}-hint"),
+            id,
+        }
+    }
+}
+
+/// The hint below a field, when it has one.
+fn hint_view(hint: Option<String>, hint_id: String) -> impl IntoView {
+    hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })
+}
+
 /// Reads one text of the settings.
 type GetText = Arc<dyn Fn(&Settings) -> String + Send + Sync>;
 /// Writes one text of the settings.
@@ -117,11 +146,13 @@ fn text_field_view(
     get: GetText,
     set: SetText,
 ) -> AnyView {
-    let state = expect_context::<AppState>();
-    let id = dom_id(&field);
-    let invalid = Memo::new(move |_| state.error_of(field).is_some());
-    let describedby = described_by(&id, hint.is_some());
-    let hint_id = format!("{id}-hint");
+    let Frame {
+        state,
+        id,
+        invalid,
+        describedby,
+        hint_id,
+    } = Frame::new(field, hint.is_some());
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}</label>
@@ -139,7 +170,7 @@ fn text_field_view(
                     state.settings.update(|s| set(s, value));
                 }
             />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {hint_view(hint, hint_id)}
             {field_message(field)}
         </div>
     }
@@ -155,11 +186,13 @@ pub fn text_area(
     set: impl Fn(&mut Settings, String) + Send + Sync + 'static,
 ) -> AnyView {
     let field = field.into();
-    let state = expect_context::<AppState>();
-    let id = dom_id(&field);
-    let invalid = Memo::new(move |_| state.error_of(field).is_some());
-    let describedby = described_by(&id, hint.is_some());
-    let hint_id = format!("{id}-hint");
+    let Frame {
+        state,
+        id,
+        invalid,
+        describedby,
+        hint_id,
+    } = Frame::new(field, hint.is_some());
     view! {
         <div class="field wide" class:invalid=invalid>
             <label for=id.clone()>{label.into()}</label>
@@ -175,7 +208,7 @@ pub fn text_area(
                     state.settings.update(|s| set(s, value));
                 }
             ></textarea>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {hint_view(hint, hint_id)}
             {field_message(field)}
         </div>
     }
@@ -206,10 +239,13 @@ fn select_view(
     get: GetText,
     set: SetText,
 ) -> AnyView {
-    let state = expect_context::<AppState>();
-    let id = dom_id(&field);
-    let invalid = Memo::new(move |_| state.error_of(field).is_some());
-    let describedby = described_by(&id, false);
+    let Frame {
+        state,
+        id,
+        invalid,
+        describedby,
+        ..
+    } = Frame::new(field, false);
     view! {
         <div class="field" class:invalid=invalid>
             <label for=id.clone()>{label}</label>
@@ -290,7 +326,7 @@ fn checkbox_view(
                 }
             />
             <label for=id>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {hint_view(hint, hint_id)}
         </div>
     }
     .into_any()
