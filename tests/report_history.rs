@@ -2,9 +2,8 @@
 //! key of one domain on one server.
 
 use phantom_de::report::history::{
-    domain_key, eviction_order, index_json, is_run_id, over_bounds, parse_index,
-    parse_part_key, part_key, remove, run_id_from, upsert, RunEntry, RunPart,
-    MAX_JOURNAL_CHARS, MAX_RUNS,
+    domain_key, eviction_order, index_json, is_run_id, over_bounds, parse_index, parse_part_key,
+    part_key, remove, run_id_from, upsert, RunEntry, RunPart, MAX_JOURNAL_CHARS, MAX_RUNS,
 };
 
 fn entry(id: &str, started_ms: f64, ended: bool) -> RunEntry {
@@ -24,7 +23,10 @@ fn ids(index: &[RunEntry]) -> Vec<&str> {
 #[test]
 fn part_keys_name_the_run_and_the_part_and_read_back() {
     assert_eq!(part_key("abc-1", RunPart::Journal), "pde.run.abc-1.journal");
-    assert_eq!(part_key("abc-1", RunPart::Recovery), "pde.run.abc-1.recovery");
+    assert_eq!(
+        part_key("abc-1", RunPart::Recovery),
+        "pde.run.abc-1.recovery"
+    );
     assert_eq!(
         parse_part_key("pde.run.abc-1.journal"),
         Some(("abc-1", RunPart::Journal))
