@@ -83,6 +83,10 @@ fn the_index_round_trips_and_upsert_replaces_in_place() {
     assert_eq!(ids(&index), ["a", "b", "c"]);
     assert!(!index[0].ended);
     assert_eq!(parse_index(&index_json(&index)), index);
+    // JSON has no NaN: such a start is kept as 0, so the entry reads back.
+    upsert(&mut index, entry("d", f64::NAN, false));
+    assert_eq!(parse_index(&index_json(&index))[3].started_ms, 0.0);
+    index.pop();
     assert!(remove(&mut index, "b"));
     assert!(!remove(&mut index, "b"));
     assert_eq!(ids(&index), ["a", "c"]);

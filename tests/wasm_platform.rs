@@ -333,7 +333,7 @@ fn each_run_keeps_its_own_records_listed_oldest_first() {
 
     runs::remove_run(&a);
     let ids: Vec<String> = runs::load_runs().into_iter().map(|r| r.run_id).collect();
-    assert_eq!(ids, [b.clone()]);
+    assert_eq!(ids, [b]);
     assert_eq!(runs::save_journal("Not An Id", "{}"), SaveResult::Refused);
     clear_storage();
 }
@@ -528,6 +528,9 @@ async fn many_concurrent_sleeps_all_wake_no_earlier_than_asked() {
 #[wasm_bindgen_test]
 async fn without_its_worker_the_ticker_falls_back_to_page_timers() {
     let ticker = Ticker::start("worker/missing.js");
+    // Chromium reports a missing worker script later, with an `error` event: the sleep
+    // below starts on the worker and finishes on the page's timers.
+    assert_eq!(ticker.mode(), TickerMode::Worker);
     // Waiting on the worker when its script turns out missing: finishes on page timers.
     let start = now();
     ticker.sleep(200).await;

@@ -145,14 +145,17 @@ pub fn parse_index(text: &str) -> Vec<RunEntry> {
 
 /// The index as stored.
 pub fn index_json(index: &[RunEntry]) -> String {
-    // A list of plain structs with string and number fields always serializes; a NaN
-    // time becomes `null`, which `parse_index` then skips (there is no such time).
+    // A list of plain structs with string, bool and number fields always serializes.
     serde_json::to_string(index).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// Puts `entry` in the index: replaces the entry with its id in place, or appends it
-/// (newest last).
-pub fn upsert(index: &mut Vec<RunEntry>, entry: RunEntry) {
+/// (newest last). A start time that is not a number becomes 0 (JSON has no NaN, and an
+/// entry without a time would not read back).
+pub fn upsert(index: &mut Vec<RunEntry>, mut entry: RunEntry) {
+    if !entry.started_ms.is_finite() {
+        entry.started_ms = 0.0;
+    }
     match index.iter_mut().find(|e| e.run_id == entry.run_id) {
         Some(existing) => *existing = entry,
         None => index.push(entry),

@@ -56,12 +56,23 @@ pub enum LockError {
     Refused(String),
 }
 
+/// The resolve function of the promise a granted lock's callback returned: calling it
+/// ends the lock. Called when dropped, so a grant that never reaches a [`HeldLock`] (the
+/// caller's future dropped in between) is given back rather than held until the tab
+/// closes.
+struct ReleaseOnDrop(Function);
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::UNDEFINED);
+    }
+}
+
 /// A lock this page holds; released when dropped (or by [`HeldLock::release`]).
 #[must_use = "the lock is released as soon as this is dropped"]
 pub struct HeldLock {
     name: String,
-    /// Resolves the promise the lock's callback returned: the lock ends.
-    release: Option<Function>,
+    release: Option<ReleaseOnDrop>,
     /// `request()`'s promise: settles once the lock manager has released the lock.
     released: Promise,
 }
@@ -81,15 +92,8 @@ impl HeldLock {
     }
 
     fn resolve(&mut self) {
-        if let Some(release) = self.release.take() {
-            let _ = release.call0(&JsValue::UNDEFINED);
-        }
-    }
-}
-
-impl Drop for HeldLock {
-    fn drop(&mut self) {
-        self.resolve();
+        // Dropping it releases.
+        self.release.take();
     }
 }
 
@@ -139,7 +143,7 @@ pub async fn try_acquire(name: &str) -> Result<Option<HeldLock>, LockError> {
     // The callback runs once, with the lock or with null (not available). When granted
     // it returns a promise whose resolve function goes to the HeldLock: the lock lasts
     // until that promise resolves.
-    let (tx, granted_rx) = oneshot::channel::<Option<Function>>();
+    let (tx, granted_rx) = oneshot::channel::<Option<ReleaseOnDrop>>();
     let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
         if lock.is_null() || lock.is_undefined() {
             let _ = tx.send(None);
@@ -147,10 +151,18 @@ pub async fn try_acquire(name: &str) -> Result<Option<HeldLock>, LockError> {
         }
         let mut resolve_slot: Option<Function> = None;
         let held = Promise::new(&mut |resolve, _reject| resolve_slot = Some(resolve));
-        match tx.send(resolve_slot.clone()) {
-            Ok(()) => held.into(),
-            // The caller's future was dropped meanwhile: give the lock back at once.
-            Err(_) => JsValue::UNDEFINED,
+        match resolve_slot {
+            // When the caller's future is gone already, the failed send drops the
+            // release and the lock is given back at once.
+            Some(resolve) => {
+                let _ = tx.send(Some(ReleaseOnDrop(resolve)));
+                held.into()
+            }
+            // (A promise's executor always runs at once; if not, the lock is not kept.)
+            None => {
+                let _ = tx.send(None);
+                JsValue::UNDEFINED
+            }
         }
     });
     let released = locks

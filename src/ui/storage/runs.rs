@@ -13,6 +13,13 @@
 //! [`SaveResult::Refused`]: the page keeps it in memory and warns, and the copy stored
 //! last (a prefix of it) stays.
 //!
+//! Tabs share these keys. Each run's own keys are written by the one tab that runs it
+//! (the domain lock, `ui::locks`, keeps a run to one tab), but the index is read, changed
+//! and written back by every tab, and two tabs doing so at the same moment can lose one
+//! entry: the run's records are still found by their keys ([`StoredRun::entry`] is then
+//! `None`), only its place in the eviction order is lost, so it is never let go
+//! automatically.
+//!
 //! Bounds ([`history::MAX_RUNS`], [`history::MAX_JOURNAL_CHARS`]) are enforced whenever a
 //! recovery record is saved, i.e. when a run starts or changes state, not on every journal
 //! save: journals are measured in JavaScript (their length, never copied into wasm) and
