@@ -1,6 +1,6 @@
 //! The browser transport: `fetch` with a per-request timeout (AbortController), redirects
 //! never followed, answers over the size cap cut off while streaming, and cancellation
-//! when the future is dropped.
+//! when the future is dropped; the browser clock, whose sleeps run on [`super::ticker`].
 
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
@@ -13,9 +13,12 @@ use web_sys::{
 };
 
 use super::clock::Clock;
+use super::ticker::Ticker;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, MAX_ANSWER_BYTES};
 
-/// The browser's clock: `Date.now()` and `setTimeout` (cancelled when dropped).
+/// The browser's clock: `Date.now()`, and sleeps on the page's timer worker
+/// ([`Ticker::shared`]: on time in a hidden tab, the page's timers when the worker is
+/// unavailable; cancelled when dropped).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BrowserClock;
 
@@ -24,7 +27,7 @@ impl Clock for BrowserClock {
         js_sys::Date::now()
     }
     async fn sleep(&self, ms: u64) {
-        TimeoutFuture::new(u32::try_from(ms).unwrap_or(u32::MAX)).await;
+        Ticker::shared().sleep(ms).await;
     }
 }
 

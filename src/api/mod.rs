@@ -1,6 +1,7 @@
 //! The Auto Scaling Query API: typed actions → parameters, XML → typed results, every
 //! error shape → one typed error, and a client that signs, sends and retries over a
-//! [`Transport`] and a [`Clock`]. Pure Rust except [`fetch`], the browser transport.
+//! [`Transport`] and a [`Clock`]. Pure Rust except [`fetch`], the browser transport, and
+//! [`ticker`], its sleeps on a timer worker.
 //!
 //! [`action`] holds the ten actions as types; [`request`] holds them as data
 //! ([`Request`]) and [`Client::send`], the one place a [`Request`] is dispatched to its
@@ -17,6 +18,8 @@ pub mod probe;
 pub mod profile;
 pub mod request;
 pub mod retry;
+#[cfg(target_arch = "wasm32")]
+pub mod ticker;
 pub mod transport;
 pub mod xml;
 

@@ -8,9 +8,12 @@
 //! * [`series`]: planned capacity, requested capacity and running instances over time.
 //! * [`chart`]: the geometry of the two SVG charts (plan preview and live view).
 //! * [`vms`]: the live view's instance counts per cloud and state, and the VM list's rows.
+//! * [`history`]: the runs kept in the browser: their storage keys, the index, which
+//!   runs to let go when space runs out, and the key that names one domain on one server.
 
 pub mod chart;
 pub mod export;
+pub mod history;
 pub mod series;
 pub mod steplog;
 pub mod time;

@@ -6,7 +6,12 @@
 //! client is built by `AppState::client`, and notices go through `AppState::notify`.
 //! [`runner::RunState`] runs the engine (`engine::run`, `engine::manual`) as Leptos
 //! actions: the buttons wait on their `pending()`.
+//!
+//! Browser edges beside the components: [`storage`] (settings, files, and each run's
+//! records in [`storage::runs`]), [`locks`] (one run per domain across tabs, Web Locks),
+//! [`channel`] (runs announced across tabs, `BroadcastChannel`) and [`random`] (ids).
 
+pub mod channel;
 pub mod chart;
 pub mod clouds;
 pub mod credentials;
@@ -16,8 +21,10 @@ pub mod endpoint;
 pub mod fields;
 pub mod instances;
 pub mod launch;
+pub mod locks;
 pub mod preview;
 pub mod ramp;
+pub mod random;
 pub mod run;
 pub mod runner;
 pub mod state;

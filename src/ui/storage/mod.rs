@@ -1,6 +1,10 @@
 //! The browser edge of the settings: `localStorage`, the settings file (download and
 //! upload) and the page server's `/__pde/config.json`. No decisions here: what is valid
 //! and what is written is decided by `settings`.
+//!
+//! [`runs`] keeps each run's journal and recovery record under keys of its own
+//! (`report::history`); [`JOURNAL_KEY`] is the single journal of before, which
+//! [`runs::load_runs`] moves into a run of its own.
 
 use std::time::Duration;
 
@@ -10,6 +14,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::settings::{self, import_json, parse_server_config, ImportError, ProxyOffer, Settings};
+
+pub mod runs;
 
 /// Where the non-secret settings live.
 pub const SETTINGS_KEY: &str = "pde.settings";
@@ -189,8 +195,9 @@ pub fn page_policy() -> Option<(String, String)> {
     Some((policy, origin))
 }
 
-/// Where the run journal lives (it holds no credential: see `engine::journal`).
-pub const JOURNAL_KEY: &str = "pde.journal";
+/// Where the run journal lived before runs had keys of their own (it holds no credential:
+/// see `engine::journal`); [`runs::load_runs`] moves it into a run.
+pub const JOURNAL_KEY: &str = crate::report::history::LEGACY_JOURNAL_KEY;
 
 /// Saves the run journal. Returns false when the browser refuses.
 pub fn save_journal(journal: &crate::engine::journal::Journal) -> bool {

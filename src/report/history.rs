@@ -1,0 +1,227 @@
+//! The runs this browser keeps, as data: where each part of a run is stored, the index of
+//! runs and which runs to let go when space runs out. The browser edge
+//! (`ui::storage::runs`) reads and writes `localStorage` by these rules; everything that
+//! can be decided without a browser is decided here and tested on the host.
+//!
+//! Why per run: one `pde.journal` key meant two tabs overwrote each other's log, and a
+//! full `localStorage` lost the one record a reload needs to finish a run's obligations
+//! (scale to 0, delete the domain). Each run now has its own keys:
+//!
+//! * `pde.run.<id>.recovery`: the small recovery record (its shape is the engine's); written
+//!   first and kept at almost any cost.
+//! * `pde.run.<id>.journal`: the journal JSON; the first thing given up.
+//! * `pde.runs`: the index, a JSON list of [`RunEntry`] (newest last).
+//!
+//! How much is kept: at most [`MAX_RUNS`] runs and [`MAX_JOURNAL_CHARS`] characters of
+//! journals (4 MiB as Chromium counts, a UTF-16 code unit being 2 bytes: under half of its
+//! 10 MiB per-origin quota, so settings and a running run's log always have room). A run
+//! that has not ended is never let go for either bound: its recovery record is an
+//! obligation, so the bounds can be exceeded while many runs are unfinished.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sign::Endpoint;
+
+/// At most this many runs are kept (oldest ended runs go first).
+pub const MAX_RUNS: usize = 50;
+/// At most this many characters (UTF-16 code units, as `localStorage` counts them) of
+/// journals are kept, all runs together (oldest ended runs go first).
+pub const MAX_JOURNAL_CHARS: u64 = 2 * 1024 * 1024;
+/// The index of runs.
+pub const INDEX_KEY: &str = "pde.runs";
+/// The single journal of earlier versions, read once and moved into a run of its own.
+pub const LEGACY_JOURNAL_KEY: &str = "pde.journal";
+/// Every key of a run starts with this.
+pub const RUN_KEY_PREFIX: &str = "pde.run.";
+/// The longest run id accepted (generated ids have 33 characters).
+const MAX_RUN_ID_LEN: usize = 64;
+
+/// One run as the index lists it. Never holds a credential: the endpoint is a URL as
+/// entered (no user info: `sign::Endpoint` refuses it) and the domain a name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunEntry {
+    /// The run's id ([`is_run_id`]).
+    pub run_id: String,
+    /// When the run started (ms since the Unix epoch).
+    pub started_ms: f64,
+    /// The domain (auto scaling group) it drives.
+    #[serde(default)]
+    pub domain: String,
+    /// The endpoint it was signed for.
+    #[serde(default)]
+    pub endpoint: String,
+    /// Whether its recovery record says it ended: only ended runs are let go. (Stored here
+    /// because the recovery record's shape is the engine's; the caller says so when it
+    /// saves the record.)
+    #[serde(default)]
+    pub ended: bool,
+}
+
+/// The two stored parts of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunPart {
+    /// `pde.run.<id>.journal`
+    Journal,
+    /// `pde.run.<id>.recovery`
+    Recovery,
+}
+
+impl RunPart {
+    fn suffix(self) -> &'static str {
+        match self {
+            RunPart::Journal => "journal",
+            RunPart::Recovery => "recovery",
+        }
+    }
+}
+
+/// Whether `id` can name a run: 1 to 64 of `0-9`, `a-z` and `-` (so it never contains
+/// the `.` that separates a key's parts).
+pub fn is_run_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_RUN_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'-')
+}
+
+/// The storage key of one part of a run: `pde.run.<id>.journal` or `pde.run.<id>.recovery`.
+pub fn part_key(run_id: &str, part: RunPart) -> String {
+    format!("{RUN_KEY_PREFIX}{run_id}.{}", part.suffix())
+}
+
+/// The run id and part a storage key names, if it is one of [`part_key`]'s.
+pub fn parse_part_key(key: &str) -> Option<(&str, RunPart)> {
+    let rest = key.strip_prefix(RUN_KEY_PREFIX)?;
+    let (id, suffix) = rest.rsplit_once('.')?;
+    let part = match suffix {
+        "journal" => RunPart::Journal,
+        "recovery" => RunPart::Recovery,
+        _ => return None,
+    };
+    is_run_id(id).then_some((id, part))
+}
+
+/// A run id from the time and 12 random bytes: `<ms in base 36>-<24 hex digits>`, so ids
+/// sort roughly by start and two tabs starting in the same millisecond still differ.
+pub fn run_id_from(now_ms: f64, random: &[u8; 12]) -> String {
+    let mut ms = if now_ms.is_finite() && now_ms > 0.0 {
+        now_ms as u64
+    } else {
+        0
+    };
+    let mut time = Vec::new();
+    loop {
+        let digit = (ms % 36) as u32;
+        time.push(char::from_digit(digit, 36).unwrap_or('0'));
+        ms /= 36;
+        if ms == 0 {
+            break;
+        }
+    }
+    let time: String = time.into_iter().rev().collect();
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{time}-{hex}")
+}
+
+/// Reads the index. Tolerant: an entry that is not a [`RunEntry`] with a valid id is
+/// skipped, a repeated id keeps its first place and its last contents, and text that
+/// is not a JSON list gives an empty index (the runs' own keys are still found by
+/// scanning storage, so a damaged index loses no run).
+pub fn parse_index(text: &str) -> Vec<RunEntry> {
+    let Ok(values) = serde_json::from_str::<Vec<serde_json::Value>>(text) else {
+        return Vec::new();
+    };
+    let mut index = Vec::new();
+    for value in values {
+        if let Ok(entry) = serde_json::from_value::<RunEntry>(value) {
+            if is_run_id(&entry.run_id) {
+                upsert(&mut index, entry);
+            }
+        }
+    }
+    index
+}
+
+/// The index as stored.
+pub fn index_json(index: &[RunEntry]) -> String {
+    // A list of plain structs with string, bool and number fields always serializes.
+    serde_json::to_string(index).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// Puts `entry` in the index: replaces the entry with its id in place, or appends it
+/// (newest last). A start time that is not a number becomes 0 (JSON has no NaN, and an
+/// entry without a time would not read back).
+pub fn upsert(index: &mut Vec<RunEntry>, mut entry: RunEntry) {
+    if !entry.started_ms.is_finite() {
+        entry.started_ms = 0.0;
+    }
+    match index.iter_mut().find(|e| e.run_id == entry.run_id) {
+        Some(existing) => *existing = entry,
+        None => index.push(entry),
+    }
+}
+
+/// Removes the run `run_id` from the index; whether it was there.
+pub fn remove(index: &mut Vec<RunEntry>, run_id: &str) -> bool {
+    let before = index.len();
+    index.retain(|e| e.run_id != run_id);
+    index.len() != before
+}
+
+/// The runs that may be let go, in the order to let them go: ended runs other than
+/// `keep`, oldest start first (index order among equal starts).
+pub fn eviction_order(index: &[RunEntry], keep: &str) -> Vec<String> {
+    let mut ended: Vec<(usize, &RunEntry)> = index
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.ended && e.run_id != keep)
+        .collect();
+    ended.sort_by(|(ia, a), (ib, b)| {
+        a.started_ms
+            .total_cmp(&b.started_ms)
+            .then_with(|| ia.cmp(ib))
+    });
+    ended.into_iter().map(|(_, e)| e.run_id.clone()).collect()
+}
+
+/// The runs to remove whole so that at most [`MAX_RUNS`] runs and [`MAX_JOURNAL_CHARS`]
+/// characters of journals remain, given each run's journal length: ended runs other
+/// than `keep`, oldest first, and only as many as needed. Unfinished runs are never
+/// chosen, so the result can leave the bounds exceeded.
+pub fn over_bounds(
+    index: &[RunEntry],
+    journal_chars: impl Fn(&str) -> u64,
+    keep: &str,
+) -> Vec<String> {
+    let mut runs = index.len();
+    let mut chars: u64 = index.iter().map(|e| journal_chars(&e.run_id)).sum();
+    let mut chosen = Vec::new();
+    for id in eviction_order(index, keep) {
+        if runs <= MAX_RUNS && chars <= MAX_JOURNAL_CHARS {
+            break;
+        }
+        runs -= 1;
+        chars = chars.saturating_sub(journal_chars(&id));
+        chosen.push(id);
+    }
+    chosen
+}
+
+/// What names one domain on one server, the same in every tab: the endpoint normalized
+/// as `sign::Endpoint` reads it (scheme and host lowercased, a default port dropped)
+/// with any trailing `/` removed, a space, then the domain name as given (trimmed;
+/// names are case-sensitive). `https://SVC.example.org:443/` and
+/// `https://svc.example.org` are one server. An endpoint that does not parse (no run
+/// can use it) is trimmed, lowercased and stripped of trailing `/`. The endpoint never
+/// contains a space, so the first space separates the two. The credentials are not part
+/// of it (they never go into a name or a message), so two people driving equally named
+/// domains on one server from one browser are told apart by nothing: the
+/// conservative side.
+pub fn domain_key(endpoint: &str, domain: &str) -> String {
+    let url = match Endpoint::parse(endpoint) {
+        Ok(parsed) => parsed.url(),
+        Err(_) => endpoint.trim().to_ascii_lowercase(),
+    };
+    format!("{} {}", url.trim_end_matches('/'), domain.trim())
+}

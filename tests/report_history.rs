@@ -1,0 +1,205 @@
+//! The runs kept in the browser: keys, index bookkeeping, which runs to let go, and the
+//! key of one domain on one server.
+
+use phantom_de::report::history::{
+    domain_key, eviction_order, index_json, is_run_id, over_bounds, parse_index, parse_part_key,
+    part_key, remove, run_id_from, upsert, RunEntry, RunPart, MAX_JOURNAL_CHARS, MAX_RUNS,
+};
+
+fn entry(id: &str, started_ms: f64, ended: bool) -> RunEntry {
+    RunEntry {
+        run_id: id.to_string(),
+        started_ms,
+        domain: "dom".to_string(),
+        endpoint: "https://svc.example.org:8445/".to_string(),
+        ended,
+    }
+}
+
+fn ids(index: &[RunEntry]) -> Vec<&str> {
+    index.iter().map(|e| e.run_id.as_str()).collect()
+}
+
+#[test]
+fn part_keys_name_the_run_and_the_part_and_read_back() {
+    assert_eq!(part_key("abc-1", RunPart::Journal), "pde.run.abc-1.journal");
+    assert_eq!(
+        part_key("abc-1", RunPart::Recovery),
+        "pde.run.abc-1.recovery"
+    );
+    assert_eq!(
+        parse_part_key("pde.run.abc-1.journal"),
+        Some(("abc-1", RunPart::Journal))
+    );
+    assert_eq!(
+        parse_part_key("pde.run.abc-1.recovery"),
+        Some(("abc-1", RunPart::Recovery))
+    );
+    for other in [
+        "pde.runs",
+        "pde.journal",
+        "pde.settings",
+        "pde.run..journal",
+        "pde.run.abc.notes",
+        "pde.run.a.b.journal",
+        "pde.run.ABC.journal",
+        "pde.run.abc journal",
+        "xpde.run.abc.journal",
+    ] {
+        assert_eq!(parse_part_key(other), None, "{other}");
+    }
+}
+
+#[test]
+fn run_ids_are_short_lowercase_and_dotless() {
+    assert!(is_run_id("mabc123-00ff"));
+    assert!(is_run_id(&"a".repeat(64)));
+    for bad in ["", "A", "a.b", "a b", "ä", &"a".repeat(65)] {
+        assert!(!is_run_id(bad), "{bad:?}");
+    }
+}
+
+#[test]
+fn generated_ids_carry_the_time_and_the_random_bytes() {
+    let random = [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xab, 0xff];
+    let id = run_id_from(1_767_323_045_000.0, &random);
+    assert_eq!(id, "mjwaid1k-00010203040506070809abff");
+    assert!(is_run_id(&id));
+    assert_eq!(id.len(), 33);
+    // Later starts sort later (same number of base-36 digits until the year 2059).
+    assert!(run_id_from(1_767_323_045_001.0, &random) > id);
+    // No usable time still gives a valid id.
+    for bad in [f64::NAN, -5.0, f64::INFINITY] {
+        let id = run_id_from(bad, &random);
+        assert!(is_run_id(&id), "{id}");
+    }
+}
+
+#[test]
+fn the_index_round_trips_and_upsert_replaces_in_place() {
+    let mut index = vec![entry("a", 1.0, true), entry("b", 2.0, false)];
+    upsert(&mut index, entry("c", 3.0, false));
+    upsert(&mut index, entry("a", 1.0, false));
+    assert_eq!(ids(&index), ["a", "b", "c"]);
+    assert!(!index[0].ended);
+    assert_eq!(parse_index(&index_json(&index)), index);
+    // JSON has no NaN: such a start is kept as 0, so the entry reads back.
+    upsert(&mut index, entry("d", f64::NAN, false));
+    assert_eq!(parse_index(&index_json(&index))[3].started_ms, 0.0);
+    index.pop();
+    assert!(remove(&mut index, "b"));
+    assert!(!remove(&mut index, "b"));
+    assert_eq!(ids(&index), ["a", "c"]);
+}
+
+#[test]
+fn a_damaged_index_keeps_what_it_can() {
+    assert!(parse_index("not json").is_empty());
+    assert!(parse_index("{\"run_id\": \"a\"}").is_empty());
+    let text = r#"[
+        {"run_id": "a", "started_ms": 1},
+        {"run_id": "BAD", "started_ms": 2},
+        {"started_ms": 3},
+        42,
+        {"run_id": "b", "started_ms": null},
+        {"run_id": "c", "started_ms": 4, "domain": "d", "endpoint": "e", "ended": true},
+        {"run_id": "a", "started_ms": 5, "ended": true}
+    ]"#;
+    let index = parse_index(text);
+    assert_eq!(ids(&index), ["a", "c"]);
+    assert_eq!(index[0].started_ms, 5.0);
+    assert!(index[0].ended);
+    assert_eq!(index[0].domain, "");
+    assert_eq!(index[1].domain, "d");
+}
+
+#[test]
+fn only_ended_runs_are_let_go_oldest_first() {
+    let index = vec![
+        entry("new-ended", 30.0, true),
+        entry("running", 5.0, false),
+        entry("old-ended", 10.0, true),
+        entry("same-time-first", 20.0, true),
+        entry("same-time-second", 20.0, true),
+        entry("current", 1.0, true),
+    ];
+    assert_eq!(
+        eviction_order(&index, "current"),
+        [
+            "old-ended",
+            "same-time-first",
+            "same-time-second",
+            "new-ended"
+        ]
+    );
+}
+
+#[test]
+fn the_run_count_is_bounded_by_letting_the_oldest_ended_runs_go() {
+    let mut index: Vec<RunEntry> = (0..MAX_RUNS + 3)
+        .map(|i| entry(&format!("r{i}"), i as f64, i != 1))
+        .collect();
+    // r1 is unfinished: kept; r0, r2 and r3 go.
+    assert_eq!(over_bounds(&index, |_| 10, "none"), ["r0", "r2", "r3"]);
+    // The run being saved is never chosen.
+    assert_eq!(over_bounds(&index, |_| 10, "r0"), ["r2", "r3", "r4"]);
+    index.truncate(MAX_RUNS);
+    assert!(over_bounds(&index, |_| 10, "none").is_empty());
+}
+
+#[test]
+fn the_journal_total_is_bounded_and_unfinished_runs_may_exceed_it() {
+    let index = vec![
+        entry("old", 1.0, true),
+        entry("big-running", 2.0, false),
+        entry("mid", 3.0, true),
+        entry("new", 4.0, true),
+    ];
+    let third = MAX_JOURNAL_CHARS / 3;
+    let sizes = |id: &str| match id {
+        "big-running" => third * 2,
+        "old" | "mid" | "new" => third / 2 + 100,
+        _ => 0,
+    };
+    // 2/3 + 3 × (1/6 + ε) is over: the oldest ended go until it fits.
+    assert_eq!(over_bounds(&index, sizes, "none"), ["old", "mid"]);
+    // Nothing ended to let go: the bound is exceeded rather than an obligation lost.
+    let running = vec![entry("a", 1.0, false), entry("b", 2.0, false)];
+    assert!(over_bounds(&running, |_| MAX_JOURNAL_CHARS, "none").is_empty());
+}
+
+#[test]
+fn one_domain_on_one_server_has_one_key_however_the_endpoint_is_written() {
+    let key = "https://svc.example.org:8445 dom";
+    for endpoint in [
+        "https://svc.example.org:8445",
+        "https://svc.example.org:8445/",
+        " HTTPS://SVC.Example.ORG:8445/ ",
+    ] {
+        assert_eq!(domain_key(endpoint, "dom"), key, "{endpoint}");
+    }
+    assert_eq!(
+        domain_key("https://svc.example.org:443/", " dom "),
+        "https://svc.example.org dom"
+    );
+    assert_eq!(
+        domain_key("http://127.0.0.1:80/phantom/", "d"),
+        "http://127.0.0.1/phantom d"
+    );
+    // Different servers, paths, ports and names stay different; names keep their case.
+    let distinct = [
+        domain_key("https://svc.example.org:8445", "dom"),
+        domain_key("https://svc.example.org:8446", "dom"),
+        domain_key("http://svc.example.org:8445", "dom"),
+        domain_key("https://svc.example.org:8445/other", "dom"),
+        domain_key("https://svc.example.org:8445", "Dom"),
+        domain_key("https://svc.example.org:8445", "dom 2"),
+    ];
+    for (i, a) in distinct.iter().enumerate() {
+        for b in &distinct[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+    // An endpoint no run could use still gives a stable key.
+    assert_eq!(domain_key(" Not A URL/ ", "d"), "not a url d");
+}
