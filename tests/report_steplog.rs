@@ -248,6 +248,7 @@ fn journal() -> Vec<Event> {
         Event::Teardown(Teardown {
             at_ms: T0 + 61_300.0,
             cause: TeardownCause::Stopped,
+            target: 0,
             outcome: TeardownOutcome::Failed { error: throttled() },
         }),
         Event::RequestSent(RequestSent {
@@ -304,7 +305,8 @@ fn every_event_becomes_its_line() {
         "03:05:06.105|planned +5.000 s, late 56005 ms|Final capacity|capacity 0|fired, replacing 1 late step(s)||step|0",
         "03:05:06.200||Stop||requested during End||info|0",
         "03:04:05.085||SetDesiredCapacity|my_domain → 0|cancelled by Stop (the server may have acted on it)||cancelled|0",
-        "03:05:06.300||Teardown||FAILED, VMs may be running: Throttling: Rate exceeded <b>not html</b>||info|0",
+        // A teardown that may leave VMs running is a warning.
+        "03:05:06.300||Teardown||FAILED, VMs may be running: Throttling: Rate exceeded <b>not html</b>||warn|0",
         // Sent, never answered: the page was closed.
         "03:05:06.400||SetDesiredCapacity|my_domain → 0|sent, no answer recorded yet||pending|0",
         "03:05:06.500||Run finished||stopped during End||info|0",
@@ -322,11 +324,13 @@ fn a_kept_domain_and_teardowns_that_were_done_or_not_needed() {
         Event::Teardown(Teardown {
             at_ms: T0,
             cause: TeardownCause::Failed,
+            target: 0,
             outcome: TeardownOutcome::Done,
         }),
         Event::Teardown(Teardown {
             at_ms: T0,
             cause: TeardownCause::Stopped,
+            target: 0,
             outcome: TeardownOutcome::Skipped {
                 reason: TeardownSkip::LeaveRunning,
             },
@@ -342,7 +346,7 @@ fn a_kept_domain_and_teardowns_that_were_done_or_not_needed() {
         outcomes,
         [
             "existing domain kept: ramp time 0",
-            "capacity 0 set",
+            "capacity 0 set and confirmed by the server",
             "not needed: left running, as the run options ask",
         ]
     );
@@ -414,6 +418,7 @@ fn the_filter_keeps_the_lines_of_its_outcome() {
             "DeleteAutoScalingGroup my_domain",
             "DescribeAutoScalingGroups (monitor) ",
             "SetDesiredCapacity my_domain → 0",
+            "Teardown ",
         ]
     );
 }
