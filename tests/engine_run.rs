@@ -24,7 +24,10 @@ use phantom_de::engine::journal::{
 };
 use phantom_de::engine::run::{run, RunControls};
 use phantom_de::engine::stop::StopHandle;
-use phantom_de::engine::{resume_plan, OnStepFailure, Phase, Plan, ResumeProblem, RunOptions};
+use phantom_de::engine::{
+    manual, resume_plan, resume_teardown, OnStepFailure, Phase, Plan, ResumeProblem, RunOptions,
+    TeardownControl,
+};
 use phantom_de::settings::{CloudSettings, Settings};
 use scripted_phantom::{
     client, error, tutorial_settings, Answer, Sent, Server, TestClient, SECRET,
@@ -74,6 +77,14 @@ impl Case {
         let stop = self.stop.clone();
         self.sim.at(at_ms, move || {
             stop.stop();
+        });
+    }
+
+    /// Presses "Stop trying" (the teardown's) at `at_ms`.
+    fn stop_trying_at(&mut self, at_ms: u64) {
+        let control = self.controls.teardown.clone();
+        self.sim.at(at_ms, move || {
+            control.stop_trying();
         });
     }
 
@@ -1115,6 +1126,191 @@ fn a_failed_teardown_attempt_is_retried_a_second_later_until_the_server_confirms
     );
     assert!(!done.report.capacity_may_be_running());
     assert_eq!(done.server.desired(), Some(0));
+}
+
+#[test]
+fn stop_during_the_teardown_changes_nothing_and_the_run_finishes_after_it() {
+    let mut case = Case::new();
+    case.server.script(
+        "SetDesiredCapacity:0",
+        vec![
+            error(503, "ServiceUnavailable", "try later"),
+            error(503, "ServiceUnavailable", "try later"),
+            error(503, "ServiceUnavailable", "try later"),
+        ],
+    );
+    case.stop_at(15_000);
+    case.stop_at(15_200); // during the first attempt's client retries
+    case.stop_at(15_800); // during the pursuit's wait
+    let done = case.run();
+    assert_eq!(
+        done.stage_of_stop(),
+        [Stage::Ramp],
+        "one stop, journaled once"
+    );
+    assert_eq!(
+        sets_from(&done.sets()[2..], 0),
+        [(15_000, 0), (15_100, 0), (15_300, 0), (16_300, 0)],
+        "the wait was not cut short, nothing else was sent"
+    );
+    assert_eq!(
+        done.teardowns(),
+        [(TeardownCause::Stopped, TeardownOutcome::Done)]
+    );
+    let position = |f: &dyn Fn(&Event) -> bool| done.events.iter().position(f).expect("found");
+    let started = position(&|e| matches!(e, Event::TeardownStarted(_)));
+    let retry = position(&|e| matches!(e, Event::TeardownRetry(_)));
+    let ended = position(&|e| matches!(e, Event::Teardown(_)));
+    let finished = position(&|e| matches!(e, Event::RunFinished(_)));
+    assert!(started < retry && retry < ended && ended + 1 == finished);
+    assert_eq!(done.heard_at[finished], 16_300);
+    assert_eq!(done.report.end, RunEnd::Stopped { stage: Stage::Ramp });
+    assert_eq!(
+        done.report.capacity,
+        CapacityState::Confirmed { capacity: 0 }
+    );
+}
+
+#[test]
+fn stop_trying_during_a_runs_teardown_abandons_it_and_the_report_says_vms_may_run() {
+    let mut case = Case::new();
+    case.server.script(
+        "SetDesiredCapacity:0",
+        vec![error(403, "AccessDenied", "not allowed"); 5],
+    );
+    case.stop_at(15_000);
+    case.stop_trying_at(50_000);
+    let done = case.run();
+    assert_eq!(
+        sets_from(&done.sets()[2..], 0),
+        [(15_000, 0), (45_000, 0)],
+        "an authentication failure waits the ceiling"
+    );
+    assert!(matches!(
+        done.report.teardown,
+        Some(TeardownOutcome::Abandoned { attempts: 2, .. })
+    ));
+    assert_eq!(
+        done.report.capacity,
+        CapacityState::Unconfirmed { capacity: 0 }
+    );
+    assert!(done.report.capacity_may_be_running());
+    assert_eq!(done.clock.now(), 50_000);
+    assert_eq!(done.server.desired(), Some(2));
+}
+
+#[test]
+fn a_journal_cut_during_the_teardown_shows_it_pending_and_the_resumed_one_goes_on() {
+    let mut case = Case::new();
+    case.server.script(
+        "SetDesiredCapacity:0",
+        vec![error(400, "ValidationError", "rejected"); 2],
+    );
+    case.stop_at(15_000);
+    let done = case.run();
+    // The page was reloaded while the teardown waited after its first attempt.
+    let cut = done
+        .events
+        .iter()
+        .position(|e| matches!(e, Event::TeardownRetry(_)))
+        .expect("a retry");
+    let journal = done.events[..=cut].to_vec();
+    let summary = JournalSummary::of(&journal);
+    assert!(!summary.ended());
+    assert!(summary.capacity_may_be_running());
+    let pending = summary.pending_teardown.clone().expect("pending");
+    assert_eq!(
+        (pending.cause, pending.target, pending.attempts),
+        (TeardownCause::Stopped, 0, 1)
+    );
+    assert_eq!(done.clock.virtual_of(pending.since_ms), 15_000);
+    assert_eq!(
+        pending.next_attempt_ms.map(|t| done.clock.virtual_of(t)),
+        Some(45_000)
+    );
+    assert_eq!(
+        pending.last_error.as_ref().and_then(|e| e.code.as_deref()),
+        Some("ValidationError")
+    );
+
+    // After the reload (at 20 s, the domain still at 2), the page resumes it: the
+    // attempts go on counting, and one more refusal is waited out at the ceiling.
+    let clock = VirtualClock::new();
+    clock.jump(20_000);
+    let server = Server::new(clock.clone()).with_existing(2);
+    server.script(
+        "SetDesiredCapacity:0",
+        vec![error(400, "ValidationError", "rejected")],
+    );
+    let mut sim = Sim::new(clock.clone());
+    let resuming = client(&tutorial_settings(), &server);
+    let first_no = manual::next_number(&journal);
+    let (outcome, resumed) = sim.run(async move {
+        let mut events = Vec::new();
+        let outcome = resume_teardown(
+            &resuming,
+            &summary,
+            &TeardownControl::new(),
+            &mut manual::numbers_from(first_no),
+            &mut |e| events.push(e.clone()),
+        )
+        .await;
+        (outcome, events)
+    });
+    assert_eq!(outcome, Some(TeardownOutcome::Done));
+    let Event::TeardownStarted(started) = &resumed[0] else {
+        panic!("{:?}", resumed[0]);
+    };
+    assert!(started.resumed);
+    let attempts: Vec<u32> = resumed
+        .iter()
+        .filter_map(|e| match e {
+            Event::TeardownRetry(r) => Some(r.attempt),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(attempts, [2], "numbered on from the interrupted one");
+    let sets: Vec<u64> = server
+        .log
+        .borrow()
+        .iter()
+        .filter(|s| s.action == "SetDesiredCapacity" && s.at >= 20_000)
+        .map(|s| s.at)
+        .collect();
+    assert_eq!(
+        sets,
+        [20_000, 50_000],
+        "at once after the reload, then 30 s"
+    );
+    let mut whole = journal.clone();
+    whole.extend(resumed.iter().cloned());
+    let mid = JournalSummary::of(&whole[..journal.len() + 1]);
+    assert_eq!(
+        mid.pending_teardown
+            .as_ref()
+            .map(|p| (p.since_ms, p.attempts)),
+        Some((pending.since_ms, 1)),
+        "a resumption keeps the teardown's start and count"
+    );
+    let after = JournalSummary::of(&whole);
+    assert_eq!(after.pending_teardown, None);
+    assert_eq!(after.capacity, CapacityState::Confirmed { capacity: 0 });
+    assert!(!after.capacity_may_be_running());
+    assert_eq!(server.desired(), Some(0));
+    // Nothing pending: resuming again does nothing.
+    let mut sim = Sim::new(clock);
+    let client = client(&tutorial_settings(), &server);
+    let none = sim.run(async move {
+        resume_teardown(
+            &client,
+            &after,
+            &TeardownControl::new(),
+            &mut manual::numbers_from(1),
+            &mut |_| {},
+        )
+        .await
+    });
+    assert_eq!(none, None);
 }
 
 #[test]

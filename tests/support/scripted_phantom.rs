@@ -495,8 +495,22 @@ pub type TestClient = Client<Net, VirtualClock>;
 
 /// A client of `settings` talking to `server` on its clock, jitter always one half.
 pub fn client(settings: &Settings, server: &Rc<Server>) -> TestClient {
+    let config = settings.client_config().expect("valid endpoint");
+    let attempts = config.retry.max_attempts;
+    client_with_attempts(settings, server, attempts)
+}
+
+/// [`client`], making at most `max_attempts` attempts per request (1: no retries of its
+/// own, so a teardown's schedule shows alone).
+pub fn client_with_attempts(
+    settings: &Settings,
+    server: &Rc<Server>,
+    max_attempts: u32,
+) -> TestClient {
+    let mut config = settings.client_config().expect("valid endpoint");
+    config.retry.max_attempts = max_attempts;
     Client::new(
-        settings.client_config().expect("valid endpoint"),
+        config,
         settings.credentials(SECRET).expect("valid credentials"),
         Net(server.clone()),
         server.clock.clone(),

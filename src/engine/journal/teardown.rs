@@ -205,4 +205,29 @@ impl PendingTeardown {
     pub fn attempt_under_way(&self) -> bool {
         self.next_attempt_ms.is_none()
     }
+
+    /// The banner's sentence at `now_ms`: "Setting capacity 0 on my_domain (after Stop):
+    /// attempt 2 failed (ServiceUnavailable: …); next attempt in 4 s."
+    pub fn label(&self, now_ms: f64) -> String {
+        let head = format!(
+            "Setting capacity {} on {} ({})",
+            self.target,
+            self.domain,
+            self.cause.label()
+        );
+        let failed = self
+            .last_error
+            .as_ref()
+            .map(|e| format!("attempt {} failed ({})", self.attempts, e.summary()));
+        match (failed, self.next_attempt_in_ms(now_ms)) {
+            (None, _) => format!("{head}: first attempt under way…"),
+            (Some(failed), None) => {
+                format!("{head}: {failed}; attempt {} under way…", self.attempts + 1)
+            }
+            (Some(failed), Some(ms)) => format!(
+                "{head}: {failed}; next attempt in {} s.",
+                (ms / 1000.0).ceil() as u64
+            ),
+        }
+    }
 }
