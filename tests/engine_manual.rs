@@ -21,6 +21,7 @@ use phantom_de::engine::journal::{
 };
 use phantom_de::engine::manual::{self, MANUAL_NUMBERS};
 use phantom_de::engine::{CapacityState, TeardownControl};
+use phantom_de::report::steplog::log_lines;
 use phantom_de::settings::Settings;
 use phantom_de::sign::Method;
 use query::{param, params_of};
@@ -412,4 +413,33 @@ fn test_connection_tells_a_clock_correction() {
         progress[0],
         "The server's clock differs by 3600 s; signing again with its time…"
     );
+}
+
+#[test]
+fn a_clock_correction_is_journaled_and_the_step_log_says_it() {
+    let (mut sim, _server, client) = setup(vec![
+        phantom_error(400, "RequestExpired", Some("Fri, 02 Jan 2026 03:09:17 GMT")),
+        ok("SetDesiredCapacity", "", "req-1"),
+    ]);
+    let events = sim.run(async move {
+        let mut events = Vec::new();
+        let request = phantom_de::api::Request::set_capacity("my_domain", 2);
+        manual::send(&client, Stage::Manual, &request, 1_000_001, &mut |e| {
+            events.push(e.clone())
+        })
+        .await
+        .expect("done");
+        events
+    });
+    let (_, done) = pair(&events);
+    assert_eq!(
+        done.attempts[0].retry,
+        Some(Retry::ClockCorrected { seconds: 312 })
+    );
+    let lines = log_lines(&events);
+    assert_eq!(
+        lines[0].outcome,
+        "ok after correcting the clock by +312 s (server Date)"
+    );
+    assert_eq!(lines[0].retries, 1);
 }
