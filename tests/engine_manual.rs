@@ -16,10 +16,12 @@ use phantom_de::api::{
     Client, Clock, ErrorClass, HttpRequest, HttpResponse, Transport, TransportError,
 };
 use phantom_de::engine::journal::{
-    Event, JournalSummary, Outcome, RequestDone, RequestSent, Retry, Stage, Target,
+    Event, JournalSummary, Outcome, RequestDone, RequestSent, Retry, Stage, Target, TeardownCause,
+    TeardownOutcome,
 };
 use phantom_de::engine::manual::{self, MANUAL_NUMBERS};
-use phantom_de::engine::CapacityState;
+use phantom_de::engine::{CapacityState, TeardownControl};
+use phantom_de::report::steplog::log_lines;
 use phantom_de::settings::Settings;
 use phantom_de::sign::Method;
 use query::{param, params_of};
@@ -103,21 +105,56 @@ fn pair(events: &[Event]) -> (&RequestSent, &RequestDone) {
     }
 }
 
+/// A describe answer listing `my_domain` with DesiredCapacity `desired`.
+fn domain_at(desired: u32) -> HttpResponse {
+    ok(
+        "DescribeAutoScalingGroups",
+        &format!("<DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>my_domain</AutoScalingGroupName><DesiredCapacity>{desired}</DesiredCapacity></member></AutoScalingGroups></DescribeAutoScalingGroupsResult>"),
+        "req-d",
+    )
+}
+
 #[test]
 fn scale_to_zero_is_journaled_as_a_teardown_with_every_attempt() {
     let (mut sim, server, client) = setup(vec![
         phantom_error(500, "InternalFailure", None),
         ok("SetDesiredCapacity", "", "req-2"),
+        domain_at(0),
     ]);
     let no = MANUAL_NUMBERS + 1;
-    let (result, events) = sim.run(async move {
+    let (outcome, events) = sim.run(async move {
         let mut events = Vec::new();
-        let result =
-            manual::scale_to_zero(&client, "my_domain", no, &mut |e| events.push(e.clone())).await;
-        (result, events)
+        let control = TeardownControl::new();
+        let outcome = manual::scale_to_zero(
+            &client,
+            "my_domain",
+            &control,
+            &mut manual::numbers_from(no),
+            &mut |e| events.push(e.clone()),
+        )
+        .await;
+        (outcome, events)
     });
-    assert_eq!(result.expect("done"), Some("req-2".to_string()));
-    let (sent, done) = pair(&events);
+    assert_eq!(outcome, TeardownOutcome::Done);
+    let Event::TeardownStarted(started) = &events[0] else {
+        panic!("{:?}", events[0]);
+    };
+    assert_eq!(
+        (started.domain.as_str(), started.cause, started.target),
+        ("my_domain", TeardownCause::ByHand, 0)
+    );
+    let (confirm_sent, confirm_done) = pair(&events[3..5]);
+    assert_eq!(
+        (
+            confirm_sent.no,
+            confirm_sent.stage,
+            confirm_done.action.as_str()
+        ),
+        (no + 1, Stage::Teardown, "DescribeAutoScalingGroups")
+    );
+    assert!(matches!(&events[5], Event::Teardown(t) if t.outcome == TeardownOutcome::Done));
+    assert_eq!(events.len(), 6);
+    let (sent, done) = pair(&events[1..3]);
     let target = Target::Capacity {
         domain: "my_domain".into(),
         capacity: 0,
@@ -151,9 +188,9 @@ fn scale_to_zero_is_journaled_as_a_teardown_with_every_attempt() {
     let sent = server.sent.borrow();
     assert_eq!(
         sent.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-        [0, LATENCY_MS + 100]
+        [0, LATENCY_MS + 100, LATENCY_MS + 100 + LATENCY_MS]
     );
-    for (_, request) in sent.iter() {
+    for (_, request) in &sent[..2] {
         let params = params_of(request);
         assert_eq!(param(&params, "Action"), Some("SetDesiredCapacity"));
         assert_eq!(param(&params, "AutoScalingGroupName"), Some("my_domain"));
@@ -175,19 +212,27 @@ fn after_scale_to_zero_an_interrupted_journal_no_longer_offers_it() {
         at_ms: EPOCH_MS,
     })];
     assert!(JournalSummary::of(&interrupted).capacity_may_be_running());
-    let (mut sim, _server, client) = setup(vec![ok("SetDesiredCapacity", "", "req-1")]);
+    let (mut sim, _server, client) =
+        setup(vec![ok("SetDesiredCapacity", "", "req-1"), domain_at(0)]);
     let no = manual::next_number(&interrupted);
     let mut journal = interrupted.clone();
     let journal = sim.run(async move {
-        manual::scale_to_zero(&client, "my_domain", no, &mut |e| journal.push(e.clone()))
-            .await
-            .expect("done");
+        let outcome = manual::scale_to_zero(
+            &client,
+            "my_domain",
+            &TeardownControl::new(),
+            &mut manual::numbers_from(no),
+            &mut |e| journal.push(e.clone()),
+        )
+        .await;
+        assert_eq!(outcome, TeardownOutcome::Done);
         journal
     });
     let summary = JournalSummary::of(&journal);
     assert_eq!(summary.capacity, CapacityState::Confirmed { capacity: 0 });
     assert!(!summary.capacity_may_be_running());
     assert_eq!(summary.last_capacity_requested, Some(0));
+    assert_eq!(summary.pending_teardown, None);
 }
 
 #[test]
@@ -368,4 +413,33 @@ fn test_connection_tells_a_clock_correction() {
         progress[0],
         "The server's clock differs by 3600 s; signing again with its time…"
     );
+}
+
+#[test]
+fn a_clock_correction_is_journaled_and_the_step_log_says_it() {
+    let (mut sim, _server, client) = setup(vec![
+        phantom_error(400, "RequestExpired", Some("Fri, 02 Jan 2026 03:09:17 GMT")),
+        ok("SetDesiredCapacity", "", "req-1"),
+    ]);
+    let events = sim.run(async move {
+        let mut events = Vec::new();
+        let request = phantom_de::api::Request::set_capacity("my_domain", 2);
+        manual::send(&client, Stage::Manual, &request, 1_000_001, &mut |e| {
+            events.push(e.clone())
+        })
+        .await
+        .expect("done");
+        events
+    });
+    let (_, done) = pair(&events);
+    assert_eq!(
+        done.attempts[0].retry,
+        Some(Retry::ClockCorrected { seconds: 312 })
+    );
+    let lines = log_lines(&events);
+    assert_eq!(
+        lines[0].outcome,
+        "ok after correcting the clock by +312 s (server Date)"
+    );
+    assert_eq!(lines[0].retries, 1);
 }

@@ -5,10 +5,10 @@
 use phantom_de::api::ErrorClass;
 use phantom_de::engine::journal::{
     AttemptRecord, CapacityState, ErrorInfo, Event, InstanceCount, InstanceState, Journal,
-    MonitorResult, MonitorSnapshot, Outcome, PlanProblem, RampStarted, RampStep, RequestDone,
-    RequestSent, RunEnd, RunFinished, RunReport, RunStarted, ScheduledStep, SkipReason, Stage,
-    StopRequested, SupersededStep, Target, Teardown, TeardownCause, TeardownOutcome, TeardownSkip,
-    JOURNAL_VERSION,
+    MonitorResult, MonitorSnapshot, NotSettled, Outcome, PlanProblem, RampStarted, RampStep,
+    RequestDone, RequestSent, Retry, RunEnd, RunFinished, RunReport, RunStarted, ScheduledStep,
+    Settled, SkipReason, Stage, StopRequested, SupersededStep, Target, Teardown, TeardownCause,
+    TeardownOutcome, TeardownRetry, TeardownSkip, TeardownStarted, JOURNAL_VERSION,
 };
 use phantom_de::engine::Phase;
 use phantom_de::engine::RunOptions;
@@ -248,6 +248,7 @@ fn journal() -> Vec<Event> {
         Event::Teardown(Teardown {
             at_ms: T0 + 61_300.0,
             cause: TeardownCause::Stopped,
+            target: 0,
             outcome: TeardownOutcome::Failed { error: throttled() },
         }),
         Event::RequestSent(RequestSent {
@@ -304,7 +305,8 @@ fn every_event_becomes_its_line() {
         "03:05:06.105|planned +5.000 s, late 56005 ms|Final capacity|capacity 0|fired, replacing 1 late step(s)||step|0",
         "03:05:06.200||Stop||requested during End||info|0",
         "03:04:05.085||SetDesiredCapacity|my_domain → 0|cancelled by Stop (the server may have acted on it)||cancelled|0",
-        "03:05:06.300||Teardown||FAILED, VMs may be running: Throttling: Rate exceeded <b>not html</b>||info|0",
+        // A teardown that may leave VMs running is a warning.
+        "03:05:06.300||Teardown||FAILED, VMs may be running: Throttling: Rate exceeded <b>not html</b>||warn|0",
         // Sent, never answered: the page was closed.
         "03:05:06.400||SetDesiredCapacity|my_domain → 0|sent, no answer recorded yet||pending|0",
         "03:05:06.500||Run finished||stopped during End||info|0",
@@ -322,11 +324,13 @@ fn a_kept_domain_and_teardowns_that_were_done_or_not_needed() {
         Event::Teardown(Teardown {
             at_ms: T0,
             cause: TeardownCause::Failed,
+            target: 0,
             outcome: TeardownOutcome::Done,
         }),
         Event::Teardown(Teardown {
             at_ms: T0,
             cause: TeardownCause::Stopped,
+            target: 0,
             outcome: TeardownOutcome::Skipped {
                 reason: TeardownSkip::LeaveRunning,
             },
@@ -342,7 +346,7 @@ fn a_kept_domain_and_teardowns_that_were_done_or_not_needed() {
         outcomes,
         [
             "existing domain kept: ramp time 0",
-            "capacity 0 set",
+            "capacity 0 set and confirmed by the server",
             "not needed: left running, as the run options ask",
         ]
     );
@@ -414,6 +418,7 @@ fn the_filter_keeps_the_lines_of_its_outcome() {
             "DeleteAutoScalingGroup my_domain",
             "DescribeAutoScalingGroups (monitor) ",
             "SetDesiredCapacity my_domain → 0",
+            "Teardown ",
         ]
     );
 }
@@ -448,6 +453,7 @@ fn line_kinds_have_their_css_class() {
         LineKind::Step,
         LineKind::Info,
         LineKind::Pending,
+        LineKind::Warning,
     ]
     .into_iter()
     .map(LineKind::class)
@@ -461,7 +467,8 @@ fn line_kinds_have_their_css_class() {
             "cancelled",
             "step",
             "info",
-            "pending"
+            "pending",
+            "warn"
         ]
     );
 }
@@ -549,4 +556,299 @@ fn the_json_export_is_the_journal_the_page_reads_back() {
         journal_download(&[]).expect("json").text,
         r#"{"events":[]}"#
     );
+}
+
+/// A request whose attempts ended as `retries` say (the last one with `last`).
+fn attempts_then(retries: &[Retry], last: Outcome) -> Event {
+    let mut attempts: Vec<AttemptRecord> = retries
+        .iter()
+        .enumerate()
+        .map(|(i, r)| AttemptRecord {
+            retry: Some(r.clone()),
+            ..attempt(i as u32 + 1, Some(throttled()))
+        })
+        .collect();
+    let failed = matches!(last, Outcome::Failed { .. });
+    attempts.push(AttemptRecord {
+        retry: failed.then_some(Retry::GaveUp),
+        ..attempt(attempts.len() as u32 + 1, failed.then(throttled))
+    });
+    Event::RequestDone(RequestDone {
+        no: 1,
+        stage: Stage::Ramp,
+        action: "SetDesiredCapacity".into(),
+        target: capacity(2),
+        attempts,
+        outcome: last,
+        started_ms: T0,
+        ended_ms: T0,
+    })
+}
+
+#[test]
+fn a_clock_correction_is_said_with_its_seconds() {
+    let ok = || Outcome::Ok {
+        request_id: None,
+        detail: None,
+    };
+    let outcomes: Vec<(String, u32)> = log_lines(&[
+        attempts_then(&[Retry::ClockCorrected { seconds: 312 }], ok()),
+        attempts_then(
+            &[
+                Retry::After { wait_ms: 100 },
+                Retry::ClockCorrected { seconds: -45 },
+            ],
+            ok(),
+        ),
+        attempts_then(
+            &[
+                Retry::ClockCorrected { seconds: 3600 },
+                Retry::After { wait_ms: 100 },
+                Retry::After { wait_ms: 200 },
+            ],
+            Outcome::Failed { error: throttled() },
+        ),
+        attempts_then(&[Retry::After { wait_ms: 100 }], ok()),
+    ])
+    .into_iter()
+    .map(|l| (l.outcome, l.retries))
+    .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("ok after correcting the clock by +312 s (server Date)".to_string(), 1),
+            (
+                "ok after correcting the clock by -45 s (server Date) and retrying once".to_string(),
+                2
+            ),
+            (
+                "failed after correcting the clock by +3600 s (server Date) and retrying 2 times: Throttling: Rate exceeded <b>not html</b>".to_string(),
+                3
+            ),
+            ("ok after retrying once".to_string(), 1),
+        ]
+    );
+}
+
+fn refused() -> ErrorInfo {
+    ErrorInfo {
+        code: Some("ValidationError".into()),
+        message: "ValidationError (HTTP 400): rejected".into(),
+        class: ErrorClass::InvalidInput,
+        status: Some(400),
+        request_id: Some("req-refused".into()),
+        hint: "Check the settings.".into(),
+    }
+}
+
+#[test]
+fn the_teardowns_start_each_retry_and_its_end_are_lines() {
+    let events = [
+        Event::TeardownStarted(TeardownStarted {
+            at_ms: T0,
+            domain: "my_domain".into(),
+            cause: TeardownCause::Stopped,
+            target: 0,
+            resumed: false,
+        }),
+        Event::TeardownRetry(TeardownRetry {
+            at_ms: T0 + 300.0,
+            attempt: 1,
+            error: throttled(),
+            desired_capacity: None,
+            next_attempt_ms: T0 + 1_300.0,
+        }),
+        Event::TeardownRetry(TeardownRetry {
+            at_ms: T0 + 1_400.0,
+            attempt: 2,
+            error: refused(),
+            desired_capacity: Some(3),
+            next_attempt_ms: T0 + 31_400.0,
+        }),
+        Event::TeardownStarted(TeardownStarted {
+            at_ms: T0 + 40_000.0,
+            domain: "my_domain".into(),
+            cause: TeardownCause::Failed,
+            target: 0,
+            resumed: true,
+        }),
+        Event::Teardown(Teardown {
+            at_ms: T0 + 41_000.0,
+            cause: TeardownCause::Failed,
+            target: 0,
+            outcome: TeardownOutcome::Done,
+        }),
+        Event::TeardownStarted(TeardownStarted {
+            at_ms: T0 + 50_000.0,
+            domain: "my_domain".into(),
+            cause: TeardownCause::ByHand,
+            target: 0,
+            resumed: false,
+        }),
+        Event::Teardown(Teardown {
+            at_ms: T0 + 80_000.0,
+            cause: TeardownCause::ByHand,
+            target: 0,
+            outcome: TeardownOutcome::Abandoned {
+                attempts: 2,
+                last_error: Some(refused()),
+                last_desired: Some(3),
+            },
+        }),
+        Event::Teardown(Teardown {
+            at_ms: T0 + 90_000.0,
+            cause: TeardownCause::ByHand,
+            target: 0,
+            outcome: TeardownOutcome::Abandoned {
+                attempts: 1,
+                last_error: None,
+                last_desired: None,
+            },
+        }),
+    ];
+    let lines: Vec<String> = log_lines(&events).iter().map(flat).collect();
+    assert_eq!(
+        lines,
+        [
+            "03:04:05.000||Teardown started|my_domain|after Stop: capacity 0 until the server confirms it||info|0",
+            "03:04:05.300||Teardown retry||attempt 1 failed: Throttling: Rate exceeded <b>not html</b>; next attempt at 03:04:06.300 (in 1.000 s)|req-failed|warn|0",
+            "03:04:06.400||Teardown retry||attempt 2 failed: ValidationError: ValidationError (HTTP 400): rejected; next attempt at 03:04:36.400 (in 30.000 s)|req-refused|warn|0",
+            "03:04:45.000||Teardown started|my_domain|resumed after a reload (after the run failed): capacity 0 until the server confirms it||info|0",
+            "03:04:46.000||Teardown||capacity 0 set and confirmed by the server||info|0",
+            "03:04:55.000||Teardown started|my_domain|asked for by hand: capacity 0 until the server confirms it||info|0",
+            "03:05:25.000||Teardown||STOPPED TRYING after 2 attempt(s) to set capacity 0: VMs may still be running (the domain last showed DesiredCapacity 3); last error: ValidationError: ValidationError (HTTP 400): rejected||warn|0",
+            "03:05:35.000||Teardown||STOPPED TRYING after 1 attempt(s) to set capacity 0: VMs may still be running at the domain's last capacity||warn|0",
+        ]
+    );
+    // Warnings are among the failures the filter shows.
+    let failed: Vec<String> = log_lines(&events)
+        .into_iter()
+        .filter(|l| Filter::Failed.admits(l))
+        .map(|l| l.action)
+        .collect();
+    assert_eq!(
+        failed,
+        ["Teardown retry", "Teardown retry", "Teardown", "Teardown"]
+    );
+}
+
+#[test]
+fn how_the_domain_settled_is_a_line() {
+    let events = [
+        Event::Settled(Settled {
+            at_ms: T0,
+            capacity: 0,
+            running: 0,
+        }),
+        Event::Settled(Settled {
+            at_ms: T0,
+            capacity: 3,
+            running: 3,
+        }),
+        Event::NotSettled(NotSettled {
+            at_ms: T0 + 600_000.0,
+            capacity: 0,
+            desired_capacity: Some(2),
+            running: Some(2),
+            waited_ms: 600_000,
+        }),
+    ];
+    let lines: Vec<String> = log_lines(&events).iter().map(flat).collect();
+    assert_eq!(
+        lines,
+        [
+            "03:04:05.000||Settled||0 running — nothing left||info|0",
+            "03:04:05.000||Settled||3 running, as asked||info|0",
+            "03:14:05.000||Not settled||WARNING: not settled at capacity 0 after 10 min: 2 VM(s) not terminating, DesiredCapacity 2; look at the domain||warn|0",
+        ]
+    );
+}
+
+#[test]
+fn the_new_events_keep_their_json_shape() {
+    let events = vec![
+        Event::TeardownStarted(TeardownStarted {
+            at_ms: T0,
+            domain: "my_domain".into(),
+            cause: TeardownCause::ByHand,
+            target: 0,
+            resumed: false,
+        }),
+        Event::TeardownRetry(TeardownRetry {
+            at_ms: T0,
+            attempt: 1,
+            error: refused(),
+            desired_capacity: Some(3),
+            next_attempt_ms: T0 + 30_000.0,
+        }),
+        Event::Teardown(Teardown {
+            at_ms: T0,
+            cause: TeardownCause::ByHand,
+            target: 0,
+            outcome: TeardownOutcome::Abandoned {
+                attempts: 1,
+                last_error: None,
+                last_desired: Some(3),
+            },
+        }),
+        Event::Settled(Settled {
+            at_ms: T0,
+            capacity: 0,
+            running: 0,
+        }),
+        Event::NotSettled(NotSettled {
+            at_ms: T0,
+            capacity: 0,
+            desired_capacity: None,
+            running: None,
+            waited_ms: 600_000,
+        }),
+    ];
+    let json: Vec<String> = events
+        .iter()
+        .map(|e| serde_json::to_string(e).expect("json"))
+        .collect();
+    assert_eq!(
+        json,
+        [
+            r#"{"type":"teardown-started","at_ms":1767323045000.0,"domain":"my_domain","cause":"by-hand","target":0}"#,
+            r#"{"type":"teardown-retry","at_ms":1767323045000.0,"attempt":1,"error":{"code":"ValidationError","message":"ValidationError (HTTP 400): rejected","class":"invalid-input","status":400,"request_id":"req-refused","hint":"Check the settings."},"desired_capacity":3,"next_attempt_ms":1767323075000.0}"#,
+            r#"{"type":"teardown","at_ms":1767323045000.0,"cause":"by-hand","target":0,"outcome":{"kind":"abandoned","attempts":1,"last_desired":3}}"#,
+            r#"{"type":"settled","at_ms":1767323045000.0,"capacity":0,"running":0}"#,
+            r#"{"type":"not-settled","at_ms":1767323045000.0,"capacity":0,"waited_ms":600000}"#,
+        ]
+    );
+    let back = Journal::from_json(
+        &Journal {
+            events: events.clone(),
+        }
+        .to_json()
+        .expect("json"),
+    )
+    .expect("reads back");
+    assert_eq!(back.events, events);
+}
+
+#[test]
+fn an_older_journals_teardown_still_reads() {
+    // Written before issue 11: no target, and an outcome this version never produces.
+    let old = r#"{"events":[{"type":"teardown","at_ms":1767323045000.0,"cause":"stopped","outcome":{"kind":"failed","error":{"message":"no answer within 15000 ms","class":"retryable","hint":"Try again."}}},{"type":"teardown","at_ms":1767323045000.0,"cause":"failed","outcome":{"kind":"done"}}]}"#;
+    let journal = Journal::from_json(old).expect("reads");
+    let Event::Teardown(t) = &journal.events[0] else {
+        panic!("{:?}", journal.events[0]);
+    };
+    assert_eq!(t.target, 0);
+    assert!(matches!(t.outcome, TeardownOutcome::Failed { .. }));
+    assert!(t.outcome.may_leave_running());
+    assert_eq!(
+        log_lines(&journal.events)[0].outcome,
+        "FAILED, VMs may be running: no answer within 15000 ms"
+    );
+    assert!(matches!(
+        &journal.events[1],
+        Event::Teardown(Teardown {
+            outcome: TeardownOutcome::Done,
+            ..
+        })
+    ));
 }

@@ -1,7 +1,9 @@
 //! Requests a person asks for outside a plan: list the domain's VMs, terminate or
-//! replace one, scale the domain to 0 after a reload, test the connection. Each builds
-//! its request, sends it with the client and, except the reads, journals it exactly like
-//! the runner's requests (a [`RequestSent`](crate::engine::journal::RequestSent), then a
+//! replace one, scale the domain to 0 after a reload (pursued until the server confirms
+//! it, like a run's teardown: see [`crate::engine::pursuit`]), test the connection. Each
+//! builds its request, sends it with the client and, except the reads, journals it
+//! exactly like the runner's requests (a
+//! [`RequestSent`](crate::engine::journal::RequestSent), then a
 //! [`RequestDone`](crate::engine::journal::RequestDone) with every attempt). The page
 //! only supplies the client and shows the outcome.
 //!
@@ -13,8 +15,9 @@ use crate::api::{
     test_connection as probe, ApiError, Attempt, Client, Clock, ConnectionReport, Instance,
     NextStep, Request, Transport,
 };
-use crate::engine::journal::{Event, Stage};
-use crate::engine::record::{outcome, Record};
+use crate::engine::journal::{Event, Stage, TeardownCause, TeardownOutcome};
+use crate::engine::pursuit::{pursue_capacity, Pursuit, TeardownControl};
+use crate::engine::record::send_recorded;
 
 /// Requests by hand are numbered above this, apart from a run's own numbers.
 pub const MANUAL_NUMBERS: u32 = 1_000_000;
@@ -38,6 +41,19 @@ pub fn next_number(events: &[Event]) -> u32 {
         + 1
 }
 
+/// Numbers `first`, `first + 1`, … for the requests of a teardown by hand. While one
+/// is pursued, other requests by hand are better numbered from the journal as it is
+/// then (`|| events.with(next_number)`): [`next_number`] always lies above what the
+/// pursuit sent so far, and a fixed sequence could meet it.
+pub fn numbers_from(first: u32) -> impl FnMut() -> u32 {
+    let mut next = first;
+    move || {
+        let no = next;
+        next = next.saturating_add(1);
+        no
+    }
+}
+
 /// Sends one request outside a plan and journals it numbered `no` in `stage`. Returns
 /// the request id.
 pub async fn send<T: Transport, C: Clock>(
@@ -47,24 +63,24 @@ pub async fn send<T: Transport, C: Clock>(
     no: u32,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Option<String>, ApiError> {
-    let record = Record::new(no, stage, request, client.clock().now_ms());
-    on_event(&record.sent());
-    let mut attempts = Vec::new();
-    let result = client.send(request, &mut |a| attempts.push(a.into())).await;
-    let done = Record { attempts, ..record }.done(outcome(&result), client.clock().now_ms());
-    on_event(&done);
-    result.map(|r| r.request_id)
+    send_recorded(client, stage, request, no, on_event)
+        .await
+        .map(|r| r.request_id)
 }
 
-/// After an interrupted run: sets `domain` to capacity 0 (journaled as a teardown).
+/// After an interrupted run: capacity 0 for `domain`, pursued until the server confirms
+/// it or `control` says to stop trying, journaled as a teardown by hand
+/// ([`TeardownCause::ByHand`]; its requests numbered by `next_no`, e.g.
+/// [`numbers_from`]`(`[`next_number`]`(events))`).
 pub async fn scale_to_zero<T: Transport, C: Clock>(
     client: &Client<T, C>,
     domain: &str,
-    no: u32,
+    control: &TeardownControl,
+    next_no: &mut dyn FnMut() -> u32,
     on_event: &mut dyn FnMut(&Event),
-) -> Result<Option<String>, ApiError> {
-    let request = Request::set_capacity(domain, 0);
-    send(client, Stage::Teardown, &request, no, on_event).await
+) -> TeardownOutcome {
+    let pursuit = Pursuit::new(domain, 0, TeardownCause::ByHand);
+    pursue_capacity(client, &pursuit, control, next_no, on_event).await
 }
 
 /// Terminates one VM: `decrement` shrinks the domain by one, otherwise Phantom replaces

@@ -1,9 +1,10 @@
 //! One request in the journal, as the runner and the requests by hand record it: what it
 //! is about ([`target_of`]), and its [`RequestSent`] and [`RequestDone`], which repeat
 //! the same number, stage, action, target and start ([`Record`]), with the answer's
-//! detail for reads ([`detail`]).
+//! detail for reads ([`detail`]); and [`send_recorded`], the one way a request outside
+//! the runner (by hand, a teardown pursued after a reload) is sent and journaled.
 
-use crate::api::{Answer, ApiError, Request, Response};
+use crate::api::{Answer, ApiError, Client, Clock, Request, Response, Transport};
 use crate::engine::journal::{
     AttemptRecord, Event, Outcome, RequestDone, RequestSent, SkipReason, Stage, Target,
 };
@@ -176,4 +177,22 @@ pub fn detail(answer: &Answer) -> Option<String> {
         ),
         Answer::AutoScalingInstances(list) => Some(format!("{} instances", list.len())),
     }
+}
+
+/// Sends `request` numbered `no` in `stage` and journals it to `on_event` (its
+/// [`RequestSent`], then its [`RequestDone`] with every attempt), returning the answer.
+pub async fn send_recorded<T: Transport, C: Clock>(
+    client: &Client<T, C>,
+    stage: Stage,
+    request: &Request,
+    no: u32,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Response<Answer>, ApiError> {
+    let record = Record::new(no, stage, request, client.clock().now_ms());
+    on_event(&record.sent());
+    let mut attempts = Vec::new();
+    let result = client.send(request, &mut |a| attempts.push(a.into())).await;
+    let done = Record { attempts, ..record }.done(outcome(&result), client.clock().now_ms());
+    on_event(&done);
+    result
 }

@@ -1,17 +1,19 @@
 //! The Stop button's handle: a flag and the wakers of whoever waits for it. Works with
-//! any executor (it only uses [`Waker`]s); stopping twice, or after the run ended, is
-//! harmless.
+//! any executor (it only uses [`Waker`](std::task::Waker)s); stopping twice, or after the
+//! run ended, is harmless.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use crate::engine::wakers::Wakers;
 
 #[derive(Debug, Default)]
 struct Inner {
     stopped: AtomicBool,
-    wakers: Mutex<Vec<Waker>>,
+    wakers: Wakers,
 }
 
 /// Asks a run to stop. Clones share the same flag: the page keeps one, the runner
@@ -31,16 +33,7 @@ impl StopHandle {
     pub fn stop(&self) -> bool {
         let first = !self.inner.stopped.swap(true, Ordering::SeqCst);
         if first {
-            let wakers = std::mem::take(
-                &mut *self
-                    .inner
-                    .wakers
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner),
-            );
-            for w in wakers {
-                w.wake();
-            }
+            self.inner.wakers.wake_all();
         }
         first
     }
@@ -71,17 +64,7 @@ impl Future for Stopped {
         if self.handle.is_stopped() {
             return Poll::Ready(());
         }
-        {
-            let mut wakers = self
-                .handle
-                .inner
-                .wakers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
-                wakers.push(cx.waker().clone());
-            }
-        }
+        self.handle.inner.wakers.register(cx.waker());
         // Stop may have come between the check and the registration.
         if self.handle.is_stopped() {
             Poll::Ready(())

@@ -1,13 +1,16 @@
-//! The step log's lines: one per request and per ramp step, plus the run's milestones,
-//! from the journal only (so a reloaded page shows the same log), and the filter by
-//! outcome. Server text is kept as the server wrote it; `ui` renders it as text.
+//! The step log's lines: one per request and per ramp step, plus the run's milestones
+//! (the teardown's start, each failed attempt with the next one's time, its end; how the
+//! domain settled afterwards), from the journal only (so a reloaded page shows the same
+//! log), and the filter by outcome. Server text is kept as the server wrote it; `ui`
+//! renders it as text.
 
 use std::collections::BTreeSet;
 
 use crate::engine::journal::{
-    Event, MonitorResult, MonitorSnapshot, Outcome, RampStep, RequestDone, RequestSent, RunEnd,
-    Teardown, TeardownOutcome,
+    AttemptRecord, Event, MonitorResult, MonitorSnapshot, Outcome, RampStep, RequestDone,
+    RequestSent, Retry, RunEnd, Settlement, Teardown, TeardownRetry, TeardownStarted,
 };
+use crate::engine::timing::whole_ms;
 use crate::engine::Phase;
 
 use super::time::{clock_time, seconds};
@@ -29,6 +32,9 @@ pub enum LineKind {
     Info,
     /// A request sent whose answer is not in the journal (yet, or ever: page closed).
     Pending,
+    /// Something the person must know: a teardown attempt failed (it goes on), a
+    /// teardown was abandoned, the domain did not settle.
+    Warning,
 }
 
 impl LineKind {
@@ -42,6 +48,8 @@ impl LineKind {
             LineKind::Step => "step",
             LineKind::Info => "info",
             LineKind::Pending => "pending",
+            // Not "warning": the page's `.warning` is a box of its own.
+            LineKind::Warning => "warn",
         }
     }
 }
@@ -102,7 +110,7 @@ pub enum Filter {
     Skipped,
     /// Requests the client had to retry.
     Retried,
-    /// Requests that failed or were cancelled.
+    /// Requests that failed or were cancelled, and warnings.
     Failed,
 }
 
@@ -131,7 +139,10 @@ impl Filter {
             Filter::Ok => line.kind == LineKind::Ok,
             Filter::Skipped => line.kind == LineKind::Skipped,
             Filter::Retried => line.retries > 0,
-            Filter::Failed => matches!(line.kind, LineKind::Failed | LineKind::Cancelled),
+            Filter::Failed => matches!(
+                line.kind,
+                LineKind::Failed | LineKind::Cancelled | LineKind::Warning
+            ),
         }
     }
 }
@@ -178,12 +189,16 @@ pub fn log_lines(events: &[Event]) -> Vec<LogLine> {
                 "Stop",
                 format!("requested during {}", e.stage),
             )),
+            Event::TeardownStarted(e) => Some(teardown_started_line(e)),
+            Event::TeardownRetry(e) => Some(teardown_retry_line(e)),
             Event::Teardown(e) => Some(teardown_line(e)),
             Event::RunFinished(e) => Some(LogLine::info(
                 e.at_ms,
                 "Run finished",
                 end_text(&e.report.end),
             )),
+            Event::Settled(e) => Some(settlement_line(&Settlement::Settled(e.clone()))),
+            Event::NotSettled(e) => Some(settlement_line(&Settlement::NotSettled(e.clone()))),
         })
         .collect()
 }
@@ -218,10 +233,9 @@ fn failed_look_line(m: &MonitorSnapshot) -> Option<LogLine> {
 /// An answered (or cancelled) request.
 fn request_line(e: &RequestDone) -> LogLine {
     let retries = (e.attempts.len() as u32).saturating_sub(1);
-    let again = match retries {
-        0 => String::new(),
-        1 => " after retrying once".to_string(),
-        n => format!(" after retrying {n} times"),
+    let again = match retried_words(&e.attempts) {
+        Some(words) => format!(" after {words}"),
+        None => String::new(),
     };
     let (kind, outcome, request_id) = match &e.outcome {
         Outcome::Ok { request_id, detail } => (
@@ -257,6 +271,31 @@ fn request_line(e: &RequestDone) -> LogLine {
     }
 }
 
+/// What the client did between a request's attempts, in words ("correcting the clock
+/// by +312 s (server Date) and retrying once"), or `None` after a single attempt. Every
+/// attempt but the last led to another one: by a clock correction, or by a retry.
+fn retried_words(attempts: &[AttemptRecord]) -> Option<String> {
+    let leading = attempts.len().checked_sub(1).filter(|&n| n > 0)?;
+    let mut corrections = Vec::new();
+    let mut retries = 0u32;
+    for a in &attempts[..leading] {
+        match a.retry {
+            Some(Retry::ClockCorrected { seconds }) => corrections.push(seconds),
+            _ => retries += 1,
+        }
+    }
+    let mut words: Vec<String> = corrections
+        .iter()
+        .map(|s| format!("correcting the clock by {s:+} s (server Date)"))
+        .collect();
+    match retries {
+        0 => {}
+        1 => words.push("retrying once".to_string()),
+        n => words.push(format!("retrying {n} times")),
+    }
+    Some(words.join(" and "))
+}
+
 /// A timed step that fired: when it was planned and how late it fired.
 fn step_line(e: &RampStep) -> LogLine {
     let action = match e.phase {
@@ -279,16 +318,66 @@ fn step_line(e: &RampStep) -> LogLine {
     }
 }
 
-/// Capacity 0 at the end of a run; a failure says VMs may still be running.
-fn teardown_line(e: &Teardown) -> LogLine {
-    let outcome = match &e.outcome {
-        TeardownOutcome::Done => "capacity 0 set".to_string(),
-        TeardownOutcome::Skipped { reason } => format!("not needed: {}", reason.label()),
-        TeardownOutcome::Failed { error } => {
-            format!("FAILED, VMs may be running: {}", error.summary())
-        }
+/// A teardown began: what it pursues, and why.
+fn teardown_started_line(e: &TeardownStarted) -> LogLine {
+    let outcome = if e.resumed {
+        format!(
+            "resumed after a reload ({}): capacity {} until the server confirms it",
+            e.cause.label(),
+            e.target
+        )
+    } else {
+        format!(
+            "{}: capacity {} until the server confirms it",
+            e.cause.label(),
+            e.target
+        )
     };
-    LogLine::info(e.at_ms, "Teardown", outcome)
+    LogLine {
+        target: e.domain.clone(),
+        ..LogLine::info(e.at_ms, "Teardown started", outcome)
+    }
+}
+
+/// A teardown attempt failed: why, and when the next one is due.
+fn teardown_retry_line(e: &TeardownRetry) -> LogLine {
+    let wait = seconds(whole_ms(e.next_attempt_ms - e.at_ms));
+    LogLine {
+        outcome: format!(
+            "attempt {} failed: {}; next attempt at {} (in {wait})",
+            e.attempt,
+            e.error.summary(),
+            clock_time(e.next_attempt_ms)
+        ),
+        request_id: e.error.request_id.clone().unwrap_or_default(),
+        ..LogLine::new(e.at_ms, LineKind::Warning, "Teardown retry")
+    }
+}
+
+/// The teardown's end; an abandoned one (or an older journal's failed one) says VMs may
+/// still be running.
+fn teardown_line(e: &Teardown) -> LogLine {
+    let kind = if e.outcome.may_leave_running() {
+        LineKind::Warning
+    } else {
+        LineKind::Info
+    };
+    LogLine {
+        outcome: e.outcome.label(e.target),
+        ..LogLine::new(e.at_ms, kind, "Teardown")
+    }
+}
+
+/// How the domain settled after the run.
+fn settlement_line(s: &Settlement) -> LogLine {
+    let (at_ms, kind, action) = match s {
+        Settlement::Settled(e) => (e.at_ms, LineKind::Info, "Settled"),
+        Settlement::NotSettled(e) => (e.at_ms, LineKind::Warning, "Not settled"),
+    };
+    LogLine {
+        outcome: s.label(),
+        ..LogLine::new(at_ms, kind, action)
+    }
 }
 
 /// How a run ended, in words.

@@ -12,7 +12,9 @@ use leptos::prelude::*;
 use crate::api::Instance;
 use crate::engine::journal::{Event, Journal, JournalSummary};
 use crate::engine::run::run;
-use crate::engine::{manual, resume_plan, Plan, RunOptions, StopHandle};
+use crate::engine::{
+    manual, resume_plan, Plan, RunControls, RunOptions, StopHandle, TeardownControl,
+};
 
 use super::state::{AppState, BrowserClient, Notice};
 use super::storage;
@@ -22,7 +24,7 @@ struct Launch {
     client: BrowserClient,
     plan: Plan,
     options: RunOptions,
-    stop: StopHandle,
+    controls: RunControls,
 }
 
 /// A request by hand, numbered in the journal.
@@ -107,9 +109,9 @@ impl RunState {
                     client,
                     plan,
                     options,
-                    stop,
+                    controls,
                 } = &*launch;
-                run(client, plan, options, stop, &mut journal_into(events)).await;
+                run(client, plan, options, controls, &mut journal_into(events)).await;
             }
         });
         let list = Action::new_local(move |listing: &Rc<Listing>| {
@@ -132,7 +134,10 @@ impl RunState {
                 // The outcome is in the journal (the step log shows a failure).
                 match what {
                     Manual::ScaleToZero { domain } => {
-                        let _ = manual::scale_to_zero(client, domain, *no, &mut journal).await;
+                        let mut numbers = manual::numbers_from(*no);
+                        let control = TeardownControl::new();
+                        manual::scale_to_zero(client, domain, &control, &mut numbers, &mut journal)
+                            .await;
                     }
                     Manual::Terminate {
                         instance_id,
@@ -238,8 +243,8 @@ impl RunState {
         let Some(client) = self.client(app) else {
             return;
         };
-        let stop = StopHandle::new();
-        self.stop.set_value(Some(stop.clone()));
+        let controls = RunControls::new();
+        self.stop.set_value(Some(controls.stop.clone()));
         if !keep_log {
             self.events.set(Vec::new());
         }
@@ -249,7 +254,7 @@ impl RunState {
             client,
             plan,
             options,
-            stop,
+            controls,
         }));
     }
 

@@ -1,5 +1,6 @@
 //! Every happening of a run as one [`Event`], and the events that are not about a
-//! single request ([`RunStarted`], the ramp, the monitor, Stop).
+//! single request ([`RunStarted`], the ramp, the monitor, Stop; the teardown's are in
+//! [`super::teardown`], the convergence watch's in [`super::settle`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -8,9 +9,11 @@ use crate::engine::plan::Phase;
 
 use super::attempt::ErrorInfo;
 use super::instances::InstanceCount;
-use super::report::{RunFinished, Teardown};
+use super::report::RunFinished;
 use super::request::{RequestDone, RequestSent};
+use super::settle::{NotSettled, Settled};
 use super::stage::Stage;
+use super::teardown::{Teardown, TeardownRetry, TeardownStarted};
 
 /// The version of the journal format this app writes (in [`RunStarted::version`]).
 pub const JOURNAL_VERSION: u32 = 1;
@@ -33,10 +36,23 @@ pub enum Event {
     Monitor(MonitorSnapshot),
     /// Stop was pressed.
     StopRequested(StopRequested),
-    /// What was done to leave no capacity running after a stop or a failure.
+    /// A teardown began: capacity 0 is pursued until the server confirms it (its
+    /// requests follow, then [`Event::TeardownRetry`] after each failed attempt, then
+    /// [`Event::Teardown`]).
+    TeardownStarted(TeardownStarted),
+    /// An attempt of the teardown failed; when the next one is due.
+    TeardownRetry(TeardownRetry),
+    /// What was done to leave no capacity running after a stop or a failure (or by
+    /// hand): the teardown's end.
     Teardown(Teardown),
-    /// The run is over (always the last event).
+    /// The run is over (the last event of a run; a convergence watch, requests by hand
+    /// or their teardown may follow).
     RunFinished(RunFinished),
+    /// After the run: the domain reached the capacity asked for.
+    Settled(Settled),
+    /// After the run: the domain did not reach the capacity asked for in time (a
+    /// warning).
+    NotSettled(NotSettled),
 }
 
 impl Event {
@@ -50,8 +66,12 @@ impl Event {
             Event::RampStep(e) => e.at_ms,
             Event::Monitor(e) => e.at_ms,
             Event::StopRequested(e) => e.at_ms,
+            Event::TeardownStarted(e) => e.at_ms,
+            Event::TeardownRetry(e) => e.at_ms,
             Event::Teardown(e) => e.at_ms,
             Event::RunFinished(e) => e.at_ms,
+            Event::Settled(e) => e.at_ms,
+            Event::NotSettled(e) => e.at_ms,
         }
     }
 }

@@ -12,16 +12,20 @@
 //!
 //! The rooms: [`events`] (the [`Event`] enum and the run's own happenings), [`request`]
 //! (one request: target, sent, done, outcome), [`attempt`] (errors and attempts as
-//! kept), [`instances`] (counting a domain's VMs), [`report`] (teardown and the end of a
-//! run), [`stage`], and [`summary`]. This module keeps the whole journal and its JSON.
+//! kept), [`instances`] (counting a domain's VMs), [`teardown`] (its start, retries,
+//! end, and a pending one), [`report`] (the end of a run), [`settle`] (whether the
+//! domain reached the capacity asked for afterwards), [`stage`], and [`summary`]. This
+//! module keeps the whole journal and its JSON.
 
 pub mod attempt;
 pub mod events;
 pub mod instances;
 pub mod report;
 pub mod request;
+pub mod settle;
 pub mod stage;
 pub mod summary;
+pub mod teardown;
 
 pub use attempt::{AttemptRecord, ErrorInfo, Retry};
 // The capacity a run leaves is part of its report.
@@ -31,12 +35,14 @@ pub use events::{
     StopRequested, SupersededStep, JOURNAL_VERSION,
 };
 pub use instances::{count_instances, InstanceCount, InstanceState};
-pub use report::{
-    PlanProblem, RunEnd, RunFinished, RunReport, Teardown, TeardownCause, TeardownOutcome,
-};
+pub use report::{PlanProblem, RunEnd, RunFinished, RunReport};
 pub use request::{Outcome, RequestDone, RequestSent, SkipReason, Target};
+pub use settle::{NotSettled, Settled, Settlement};
 pub use stage::Stage;
 pub use summary::JournalSummary;
+pub use teardown::{
+    PendingTeardown, Teardown, TeardownCause, TeardownOutcome, TeardownRetry, TeardownStarted,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,52 +1,13 @@
-//! How a run ends: the teardown after a stop or a failure ([`Teardown`]), why a plan
-//! was refused ([`PlanProblem`]), the end ([`RunEnd`]) and the [`RunReport`] that
-//! [`RunFinished`] records.
+//! How a run ends: why a plan was refused ([`PlanProblem`]), the end ([`RunEnd`]) and
+//! the [`RunReport`] that [`RunFinished`] records (with the teardown's outcome, see
+//! [`super::teardown`]).
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::capacity::{CapacityState, TeardownSkip};
+use crate::engine::capacity::CapacityState;
 
-use super::attempt::ErrorInfo;
 use super::stage::Stage;
-
-/// Why a teardown was needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TeardownCause {
-    /// Stop was pressed.
-    Stopped,
-    /// The run failed.
-    Failed,
-}
-
-/// What the teardown did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum TeardownOutcome {
-    /// Capacity 0 was set.
-    Done,
-    /// Nothing needed doing (or the options said not to).
-    Skipped {
-        /// Why.
-        reason: TeardownSkip,
-    },
-    /// Capacity 0 could not be set even after the client's retries: VMs may be running.
-    Failed {
-        /// The final error.
-        error: ErrorInfo,
-    },
-}
-
-/// [`Event::Teardown`](super::events::Event::Teardown).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Teardown {
-    /// When it ended.
-    pub at_ms: f64,
-    /// Why it was needed.
-    pub cause: TeardownCause,
-    /// What it did.
-    pub outcome: TeardownOutcome,
-}
+use super::teardown::TeardownOutcome;
 
 /// Why the plan cannot be executed (nothing is sent).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -119,8 +80,8 @@ pub struct RunReport {
 impl RunReport {
     /// Whether VMs this run asked for may still be running (see
     /// [`CapacityState::may_be_running`]): after a completed run with a final capacity
-    /// above 0, as planned; after a stop or failure, only if the teardown failed or was
-    /// left out on purpose.
+    /// above 0, as planned; after a stop or failure, only if the teardown was abandoned
+    /// (or, in an older journal, failed) or was left out on purpose.
     pub fn capacity_may_be_running(&self) -> bool {
         self.capacity.may_be_running()
     }

@@ -1,5 +1,6 @@
 //! What a journal (complete, or cut short by a page reload) says about its run: the
-//! pure [`JournalSummary`] that resuming, "scale to 0" and the runner itself read.
+//! pure [`JournalSummary`] that resuming, "scale to 0", a pending teardown's banner and
+//! the runner itself read.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,9 @@ use crate::engine::capacity::CapacityState;
 use super::events::{Event, ScheduledStep};
 use super::report::RunReport;
 use super::request::{Outcome, Target};
+use super::settle::Settlement;
 use super::stage::Stage;
+use super::teardown::PendingTeardown;
 
 /// What a journal (complete, or cut short by a page reload) says about its run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -35,6 +38,13 @@ pub struct JournalSummary {
     pub failed_steps: u32,
     /// The outcome, once the run ended.
     pub finished: Option<RunReport>,
+    /// A teardown begun and not ended ([`TeardownStarted`](super::teardown::TeardownStarted)
+    /// without its [`Teardown`](super::teardown::Teardown)): under way, or, in a journal
+    /// found at page load, interrupted, and then the page resumes it.
+    pub pending_teardown: Option<PendingTeardown>,
+    /// How the convergence watch after the run ended, once it did (cleared by any later
+    /// capacity request: it no longer says how the domain is).
+    pub settled: Option<Settlement>,
 }
 
 impl JournalSummary {
@@ -65,6 +75,10 @@ impl JournalSummary {
                 if let Some(capacity) = e.target.capacity() {
                     self.capacity = CapacityState::Unconfirmed { capacity };
                     self.last_capacity_requested = Some(capacity);
+                    self.settled = None;
+                }
+                if let (Stage::Teardown, Some(pending)) = (e.stage, &mut self.pending_teardown) {
+                    pending.next_attempt_ms = None;
                 }
             }
             Event::RequestDone(e) => {
@@ -93,11 +107,42 @@ impl JournalSummary {
             }
             Event::Monitor(_) => {}
             Event::StopRequested(_) => self.stop_requested = true,
-            Event::Teardown(_) => {}
+            Event::TeardownStarted(e) => {
+                self.settled = None;
+                match &mut self.pending_teardown {
+                    // A resumption goes on with the interrupted teardown's count.
+                    Some(p) if e.resumed && p.domain == e.domain && p.target == e.target => {
+                        p.next_attempt_ms = None;
+                    }
+                    _ => {
+                        self.pending_teardown = Some(PendingTeardown {
+                            domain: e.domain.clone(),
+                            target: e.target,
+                            cause: e.cause,
+                            since_ms: e.at_ms,
+                            attempts: 0,
+                            last_error: None,
+                            next_attempt_ms: None,
+                        });
+                    }
+                }
+            }
+            Event::TeardownRetry(e) => {
+                if let Some(p) = &mut self.pending_teardown {
+                    p.attempts = e.attempt;
+                    p.last_error = Some(e.error.clone());
+                    p.next_attempt_ms = Some(e.next_attempt_ms);
+                    // The attempt did not confirm it, whatever its SetDesiredCapacity said.
+                    self.capacity = CapacityState::Unconfirmed { capacity: p.target };
+                }
+            }
+            Event::Teardown(_) => self.pending_teardown = None,
             Event::RunFinished(e) => {
                 self.in_flight.clear();
                 self.finished = Some(e.report.clone());
             }
+            Event::Settled(e) => self.settled = Some(Settlement::Settled(e.clone())),
+            Event::NotSettled(e) => self.settled = Some(Settlement::NotSettled(e.clone())),
         }
     }
 
@@ -110,6 +155,20 @@ impl JournalSummary {
     /// Whether VMs this run asked for may still be running: offer "scale to 0".
     pub fn capacity_may_be_running(&self) -> bool {
         self.capacity.may_be_running()
+    }
+
+    /// The capacity the domain should settle at now (what the convergence watch of
+    /// [`crate::engine::settle`] waits for): the last capacity asked for, confirmed or
+    /// not (an abandoned teardown's 0 too: the watch then warns about what still runs),
+    /// 0 after the domain was deleted; `None` when the run never asked for capacity.
+    pub fn settle_target(&self) -> Option<u32> {
+        match self.capacity {
+            CapacityState::Untouched => None,
+            CapacityState::Deleted => Some(0),
+            CapacityState::Confirmed { capacity } | CapacityState::Unconfirmed { capacity } => {
+                Some(capacity)
+            }
+        }
     }
 
     /// The steps that neither fired nor were superseded, in order (for "resume the

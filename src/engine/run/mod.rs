@@ -11,15 +11,18 @@
 //!   offset; after a late wake-up only the newest due step, once.
 //! * `monitor`: meanwhile, DescribeAutoScalingGroups at the options' interval.
 //! * `teardown`, **stop** ([`StopHandle`]): the run is dropped at once (pending timers
-//!   and requests are cancelled), then capacity 0 is set unless the options say to
-//!   leave it running. A failure after capacity was asked for ends with the same
-//!   teardown (always). A setup failure or a stop before any capacity change sends no
-//!   SetDesiredCapacity.
+//!   and requests are cancelled), then capacity 0 is pursued until the server confirms
+//!   it ([`crate::engine::pursuit`]; "Try now" and "Stop trying" through
+//!   [`TeardownControl`]) unless the options say to leave it running. A failure after
+//!   capacity was asked for ends with the same teardown (always). A setup failure or a
+//!   stop before any capacity change sends no SetDesiredCapacity. Stop pressed during
+//!   the teardown changes nothing; [`Event::RunFinished`] follows the teardown's end.
 //! * `runner`, the core the parts share: the journal sink and the one way a request
 //!   is sent and journaled.
 //!
 //! This file starts a run, races it against Stop, and finishes it. Pure: no browser
-//! API; nothing here needs `Send`.
+//! API; nothing here needs `Send`. After the run, the page watches the domain settle
+//! with [`crate::engine::settle`].
 //!
 //! [`PlanProblem`]: crate::engine::journal::PlanProblem
 
@@ -41,20 +44,40 @@ use crate::engine::journal::{
 };
 use crate::engine::options::RunOptions;
 use crate::engine::plan::{Condition, Plan};
+use crate::engine::pursuit::TeardownControl;
 use crate::engine::stop::StopHandle;
 
 use runner::{Failure, Runner};
 use setup::Facts;
 use shape::Shape;
 
+/// The buttons a page holds over one run: Stop, and the teardown's "Try now" and "Stop
+/// trying". Clones share their state; make new ones for every run.
+#[derive(Clone, Debug, Default)]
+pub struct RunControls {
+    /// Stop.
+    pub stop: StopHandle,
+    /// The teardown's buttons.
+    pub teardown: TeardownControl,
+}
+
+impl RunControls {
+    /// Controls with no button pressed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Executes `plan` with `client` (and its clock), telling `on_event` every happening as
-/// it happens, until it completes, fails, or `stop` is asked for. Always ends with an
-/// [`Event::RunFinished`] carrying the returned report.
+/// it happens, until it completes, fails, or Stop is pressed (`controls.stop`); a
+/// teardown then goes on until the server confirms capacity 0 or "Stop trying" is
+/// pressed (`controls.teardown`). Always ends with an [`Event::RunFinished`] carrying
+/// the returned report.
 pub async fn run<T: Transport, C: Clock>(
     client: &Client<T, C>,
     plan: &Plan,
     options: &RunOptions,
-    stop: &StopHandle,
+    controls: &RunControls,
     on_event: &mut dyn FnMut(&Event),
 ) -> RunReport {
     let shape = Shape::of(plan);
@@ -95,7 +118,7 @@ pub async fn run<T: Transport, C: Clock>(
 
     let result = {
         let main = pin!(runner.main(&shape));
-        let stopped = pin!(stop.stopped());
+        let stopped = pin!(controls.stop.stopped());
         match select(stopped, main).await {
             Either::Left(((), _)) => None,
             Either::Right((result, _)) => Some(result),
@@ -105,7 +128,9 @@ pub async fn run<T: Transport, C: Clock>(
     match result {
         Some(Ok(())) => runner.finish(RunEnd::Completed, None),
         Some(Err(Failure { stage, reason })) => {
-            let teardown = runner.teardown(TeardownCause::Failed).await;
+            let teardown = runner
+                .teardown(TeardownCause::Failed, &controls.teardown)
+                .await;
             runner.finish(RunEnd::Failed { stage, reason }, Some(teardown))
         }
         None => {
@@ -115,7 +140,9 @@ pub async fn run<T: Transport, C: Clock>(
                 stage,
             }));
             runner.cancel_in_flight();
-            let teardown = runner.teardown(TeardownCause::Stopped).await;
+            let teardown = runner
+                .teardown(TeardownCause::Stopped, &controls.teardown)
+                .await;
             runner.finish(RunEnd::Stopped { stage }, Some(teardown))
         }
     }

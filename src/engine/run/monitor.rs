@@ -6,11 +6,12 @@
 
 use std::convert::Infallible;
 
-use crate::api::action::DescribeAutoScalingGroups;
 use crate::api::{Clock, Transport};
-use crate::engine::journal::{count_instances, ErrorInfo, Event, MonitorResult, MonitorSnapshot};
+use crate::engine::journal::{Event, MonitorSnapshot};
+use crate::engine::look::look_at_domain;
+use crate::engine::timing::{sleep_until, whole_ms};
 
-use super::runner::{sleep_until, whole_ms, Runner};
+use super::runner::Runner;
 
 impl<T: Transport, C: Clock> Runner<'_, T, C> {
     /// Describes the domain every [`RunOptions::monitor_interval_ms`] from the ramp's
@@ -22,9 +23,6 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
         if interval == 0 {
             return futures::future::pending().await;
         }
-        let describe = DescribeAutoScalingGroups {
-            names: vec![self.domain.clone()],
-        };
         let mut tick: u64 = 1;
         loop {
             sleep_until(
@@ -32,23 +30,8 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
                 ramp_start + tick.saturating_mul(interval) as f64,
             )
             .await;
-            let mut attempts = 0;
-            let answer = self.client.call(&describe, &mut |_| attempts += 1).await;
+            let result = look_at_domain(self.client, &self.domain).await;
             let now = self.now();
-            let result = match answer {
-                Ok(r) => match r.output.iter().find(|g| g.name == self.domain) {
-                    Some(g) => MonitorResult::Domain {
-                        desired_capacity: g.desired_capacity,
-                        instances: u32::try_from(g.instances.len()).unwrap_or(u32::MAX),
-                        counts: count_instances(&g.instances),
-                    },
-                    None => MonitorResult::Missing,
-                },
-                Err(e) => MonitorResult::Failed {
-                    error: ErrorInfo::from(&e),
-                    attempts,
-                },
-            };
             self.emit(Event::Monitor(MonitorSnapshot {
                 at_ms: now,
                 offset_ms: whole_ms(now - ramp_start),

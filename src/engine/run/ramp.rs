@@ -8,8 +8,9 @@ use crate::api::{Clock, Transport};
 use crate::engine::journal::{Event, RampStep, Stage, SupersededStep};
 use crate::engine::options::OnStepFailure;
 use crate::engine::plan::Phase;
+use crate::engine::timing::{sleep_until, whole_ms};
 
-use super::runner::{sleep_until, whole_ms, Failure, Runner};
+use super::runner::{Failure, Runner};
 use super::shape::Timed;
 
 impl<T: Transport, C: Clock> Runner<'_, T, C> {

@@ -1,7 +1,7 @@
 //! The runner's core, which every part of a run works through: the client and options,
 //! the journal sink (every event also updates the run's own [`JournalSummary`]), the
 //! current stage, the requests in flight, and [`Runner::send`], which sends one request
-//! and journals it. Also the clock helpers the parts share.
+//! and journals it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -109,6 +109,13 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         report
     }
 
+    /// The number of the run's next request (1, 2, … in sending order).
+    pub(super) fn next_number(&self) -> u32 {
+        let mut sink = self.sink.borrow_mut();
+        sink.next_no += 1;
+        sink.next_no
+    }
+
     /// Sends one request and records it. `exists_ok`: an "already exists" answer is a
     /// skip, not a failure.
     pub(super) async fn send(
@@ -117,11 +124,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         request: &Request,
         exists_ok: bool,
     ) -> Result<Reply, ApiError> {
-        let no = {
-            let mut sink = self.sink.borrow_mut();
-            sink.next_no += 1;
-            sink.next_no
-        };
+        let no = self.next_number();
         let record = Record::new(no, stage, request, self.now());
         self.in_flight.borrow_mut().insert(no, record.clone());
         self.emit(record.sent());
@@ -183,26 +186,5 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         for record in cancelled.into_values() {
             self.emit(record.done(Outcome::Cancelled, now));
         }
-    }
-}
-
-/// Milliseconds, rounded, never negative.
-pub(super) fn whole_ms(ms: f64) -> u64 {
-    if ms.is_finite() && ms > 0.0 {
-        ms.round() as u64
-    } else {
-        0
-    }
-}
-
-/// Sleeps until the clock reads `deadline` (ms since the epoch): one sleep for the
-/// remaining time, again if the clock woke early.
-pub(super) async fn sleep_until<C: Clock>(clock: &C, deadline: f64) {
-    loop {
-        let left = deadline - clock.now_ms();
-        if !left.is_finite() || left <= 0.0 {
-            return;
-        }
-        clock.sleep(left.ceil() as u64).await;
     }
 }

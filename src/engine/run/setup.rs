@@ -17,8 +17,9 @@ use futures::future::join_all;
 use crate::api::{Answer, Clock, Request, Transport};
 use crate::engine::journal::{SkipReason, Stage};
 use crate::engine::plan::{Condition, PlannedRequest};
+use crate::engine::timing::sleep_until;
 
-use super::runner::{sleep_until, Failure, Reply, Runner};
+use super::runner::{Failure, Reply, Runner};
 
 /// What the answers so far said, for the plan's conditions.
 #[derive(Default)]
