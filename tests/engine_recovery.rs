@@ -30,11 +30,16 @@ fn tutorial(stop_at: Option<u64>, refusals: usize, message: &str) -> Vec<Event> 
         "SetDesiredCapacity:0",
         vec![error(400, "ValidationError", message); refusals],
     );
+    run_against(&server, stop_at)
+}
+
+/// The tutorial's run against `server` (monitor off), stopped at `stop_at` (if any).
+fn run_against(server: &Rc<Server>, stop_at: Option<u64>) -> Vec<Event> {
     let settings = tutorial_settings();
     let plan = Plan::from_settings(&settings).expect("valid");
-    let client = client(&settings, &server);
+    let client = client(&settings, server);
     let controls = RunControls::new();
-    let mut sim = Sim::new(clock);
+    let mut sim = Sim::new(server.clock.clone());
     if let Some(at) = stop_at {
         let stop = controls.stop.clone();
         sim.at(at, move || {
@@ -225,30 +230,9 @@ fn endpoints_lose_user_info_query_and_fragment_only() {
 #[test]
 fn an_unconfirmed_teardown_answer_keeps_the_record_pending() {
     // An acknowledged but unapplied 0: the describe shows 4, the attempt failed.
-    let clock = VirtualClock::new();
-    let server: Rc<Server> = Server::new(clock.clone());
+    let server = Server::new(VirtualClock::new());
     server.script("SetDesiredCapacity:0", vec![Answer::AckOnly]);
-    let settings = tutorial_settings();
-    let plan = Plan::from_settings(&settings).expect("valid");
-    let client = client(&settings, &server);
-    let controls = RunControls::new();
-    let stop = controls.stop.clone();
-    let mut sim = Sim::new(clock);
-    sim.at(35_000, move || {
-        stop.stop();
-    });
-    let events = sim.run(async move {
-        let mut events = Vec::new();
-        let options = RunOptions {
-            monitor_interval_ms: 0,
-            ..RunOptions::default()
-        };
-        run(&client, &plan, &options, &controls, &mut |e| {
-            events.push(e.clone())
-        })
-        .await;
-        events
-    });
+    let events = run_against(&server, Some(35_000));
     let cut = cut_at(&events, |e| matches!(e, Event::TeardownRetry(_)));
     let r = record(&cut);
     assert_eq!(

@@ -49,5 +49,5 @@ pub use pursuit::{pursue_capacity, resume_teardown, Pursuit, TeardownControl};
 pub use recovery::RecoveryRecord;
 pub use resume::{resume_plan, ResumeProblem};
 pub use run::RunControls;
-pub use settle::{settle, Watch};
+pub use settle::Watch;
 pub use stop::StopHandle;

@@ -4,7 +4,8 @@
 //! The page renders the journal and keeps it in `localStorage` as it grows, so every
 //! event is self-contained: it names its action, target and times itself and never
 //! points into the plan or into another event (the `no` of a request only pairs its
-//! [`Event::RequestSent`] with its [`Event::RequestDone`]). Times are milliseconds since
+//! [`Event::RequestSent`] with its [`Event::RequestDone`]; an [`Event::TeardownRetry`]
+//! belongs to the [`Event::TeardownStarted`] before it). Times are milliseconds since
 //! the Unix epoch (`*_ms` of the clock, as [`crate::api::Attempt`] has them); offsets are
 //! milliseconds from the ramp's start. No event ever holds a credential: errors come
 //! from the client already redacted, and requests are recorded by target, not by

@@ -76,7 +76,7 @@ impl Settlement {
 
 /// "10 min", "90 s".
 fn duration(ms: u64) -> String {
-    if ms >= 60_000 && ms % 60_000 == 0 {
+    if ms >= 60_000 && ms.is_multiple_of(60_000) {
         format!("{} min", ms / 60_000)
     } else {
         format!("{} s", ms.div_ceil(1000))

@@ -22,10 +22,10 @@ pub enum Stage {
     End,
     /// The periodic look at the domain's VMs.
     Monitor,
-    /// Capacity 0 after a stop or a failure.
+    /// Capacity 0 after a stop or a failure, by hand ("Scale this domain to 0"), or
+    /// resumed after a reload: the requests of a teardown's attempts.
     Teardown,
-    /// A request the person asked for outside a plan (scale to 0 after a reload,
-    /// terminate or replace one VM).
+    /// A request the person asked for outside a plan (terminate or replace one VM).
     Manual,
 }
 

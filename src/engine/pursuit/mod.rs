@@ -168,10 +168,10 @@ pub async fn pursue_capacity<T: Transport, C: Clock>(
         // Listening before the retry is journaled: a "Try now" pressed as soon as the
         // page shows the wait is not lost.
         let interrupted = control.interrupted();
-        let next_attempt_ms =
-            clock.now_ms() + teardown_wait_ms(number, setback.waits_at_ceiling()) as f64;
+        let now = clock.now_ms();
+        let next_attempt_ms = now + teardown_wait_ms(number, setback.waits_at_ceiling()) as f64;
         on_event(&Event::TeardownRetry(TeardownRetry {
-            at_ms: clock.now_ms(),
+            at_ms: now,
             attempt: number,
             error: error.clone(),
             desired_capacity: attempt.desired,
