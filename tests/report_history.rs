@@ -3,7 +3,8 @@
 
 use phantom_de::report::history::{
     domain_key, eviction_order, index_json, is_run_id, over_bounds, parse_index, parse_part_key,
-    part_key, remove, run_id_from, upsert, RunEntry, RunPart, MAX_JOURNAL_CHARS, MAX_RUNS,
+    part_key, remove, run_id_from, run_to_show, upsert, Candidate, RunEntry, RunPart,
+    MAX_JOURNAL_CHARS, MAX_RUNS,
 };
 
 fn entry(id: &str, started_ms: f64, ended: bool) -> RunEntry {
@@ -202,4 +203,36 @@ fn one_domain_on_one_server_has_one_key_however_the_endpoint_is_written() {
     }
     // An endpoint no run could use still gives a stable key.
     assert_eq!(domain_key(" Not A URL/ ", "d"), "not a url d");
+}
+
+fn candidate(started_ms: f64, needs_attention: bool, held_elsewhere: bool) -> Candidate {
+    Candidate {
+        started_ms,
+        needs_attention,
+        held_elsewhere,
+    }
+}
+
+#[test]
+fn the_newest_run_needing_attention_is_shown_before_a_newer_clean_one() {
+    let runs = [
+        candidate(1.0, true, false),
+        candidate(3.0, false, false),
+        candidate(2.0, true, false),
+    ];
+    assert_eq!(run_to_show(&runs), Some(2));
+}
+
+#[test]
+fn without_obligations_the_newest_run_is_shown() {
+    let runs = [candidate(5.0, false, false), candidate(3.0, false, false)];
+    assert_eq!(run_to_show(&runs), Some(0));
+}
+
+#[test]
+fn a_run_whose_domain_another_tab_holds_is_never_shown() {
+    let runs = [candidate(1.0, false, false), candidate(9.0, true, true)];
+    assert_eq!(run_to_show(&runs), Some(0));
+    assert_eq!(run_to_show(&[candidate(9.0, true, true)]), None);
+    assert_eq!(run_to_show(&[]), None);
 }

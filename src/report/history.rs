@@ -225,3 +225,35 @@ pub fn domain_key(endpoint: &str, domain: &str) -> String {
     };
     format!("{} {}", url.trim_end_matches('/'), domain.trim())
 }
+
+/// One stored run as the page weighs it at load ([`run_to_show`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// When it started.
+    pub started_ms: f64,
+    /// VMs it asked for may still be running, or its teardown is pending.
+    pub needs_attention: bool,
+    /// Another tab holds its domain's lock: it is that tab's to drive, and this page
+    /// offers nothing for it.
+    pub held_elsewhere: bool,
+}
+
+/// Which stored run a page shows at load: among those whose domain no other tab holds,
+/// the newest one that needs attention (its obligations come first), else the newest.
+/// `None` when nothing is stored, or every stored run's domain is driven elsewhere
+/// (showing another tab's live run as "interrupted" would offer to undo it).
+pub fn run_to_show(candidates: &[Candidate]) -> Option<usize> {
+    let newest = |attention_only: bool| {
+        candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.held_elsewhere && (!attention_only || c.needs_attention))
+            .max_by(|(ia, a), (ib, b)| {
+                a.started_ms
+                    .total_cmp(&b.started_ms)
+                    .then_with(|| ia.cmp(ib))
+            })
+            .map(|(i, _)| i)
+    };
+    newest(true).or_else(|| newest(false))
+}

@@ -89,11 +89,32 @@ pub fn DomainView() -> impl IntoView {
             }
         })
     };
+    // After the end: whether the domain reached what was asked for, or is still watched.
+    let settled = move || match run.summary.with(|s| s.settled.clone()) {
+        Some(end) => {
+            let class = if end.is_warning() {
+                "settled warn"
+            } else {
+                "settled"
+            };
+            Some(view! { <p class=class role="status">{end.label()}</p> }.into_any())
+        }
+        None => run.settling.get().then(|| {
+            let target = run.summary.with(|s| s.settle_target()).unwrap_or_default();
+            view! {
+                <p class="settled hint" role="status">
+                    {format!("Watching the domain until it shows capacity {target}…")}
+                </p>
+            }
+            .into_any()
+        }),
+    };
     let visible = move || run.events.with(|e| !e.is_empty());
     view! {
         <Show when=visible>
             <section class="domain-view" aria-label="Domain">
                 <h2>"Domain"</h2>
+                {settled}
                 {table}
                 {chart}
                 <super::instances::InstanceList/>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::journal::{JournalSummary, Stage};
+use crate::engine::journal::{Event, JournalSummary, Stage, TeardownOutcome};
 use crate::engine::CapacityState;
 use crate::settings::field_label;
 
@@ -12,7 +12,9 @@ use super::fields::{checkbox_field, dom_id, text_field, Kind};
 use super::runner::RunState;
 use super::state::AppState;
 use crate::report::steplog::end_text;
+use crate::report::time::clock_time;
 use crate::settings::{RunField, Settings};
+use crate::ui::channel::RunPhase;
 
 /// How many problems are listed by name under the Run button.
 const LISTED: usize = 8;
@@ -167,7 +169,7 @@ fn RunStatus() -> impl IntoView {
     // when the component unmounts.
     let ticker: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
     Effect::new(move |_| {
-        let active = run.active.get();
+        let active = run.active.get() || run.pursuing.get();
         if let Some(Some(h)) = ticker.try_get_value() {
             h.clear();
         }
@@ -190,7 +192,7 @@ fn RunStatus() -> impl IntoView {
     });
     // Leaving the page while capacity this run asked for may be running: warn.
     let listener = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        let risky = run.active.get_untracked()
+        let risky = (run.active.get_untracked() || run.pursuing.get_untracked())
             && run
                 .summary
                 .with_untracked(JournalSummary::capacity_may_be_running);
@@ -240,35 +242,55 @@ fn RunStatus() -> impl IntoView {
             })
     };
     let offer = move || {
-        let show = run.interrupted.get()
-            && run
-                .summary
-                .with(|s| !s.ended() && s.capacity_may_be_running());
+        let quiet = !run.active.get() && !run.pursuing.get() && !run.driven_elsewhere();
+        let interrupted = run.interrupted.get()
+            && run.summary.with(|s| {
+                !s.ended() && s.capacity_may_be_running() && s.pending_teardown.is_none()
+            });
+        // A run whose journal was lost: only its recovery record is left.
+        let recovered = run
+            .recovered
+            .with(|r| {
+                r.as_ref()
+                    .filter(|r| r.pending_teardown.is_none())
+                    .map(|r| r.domain.clone())
+            })
+            .filter(|_| {
+                run.summary
+                    .with(|s| s.capacity != CapacityState::Confirmed { capacity: 0 })
+            });
+        let show = quiet && (interrupted || recovered.is_some());
         show.then(|| {
-            let domain = run.summary.with(|s| s.domain.clone().unwrap_or_default());
+            let domain = run
+                .summary
+                .with(|s| s.domain.clone())
+                .or(recovered.clone())
+                .unwrap_or_default();
             let remaining = run.summary.with(|s| s.remaining_steps().len());
+            let lost_log = recovered.is_some() && !interrupted;
             view! {
                 <div class="interrupted" role="alert">
                     <p>
                         {format!(
                             "The last run on domain {domain} was interrupted and VMs it asked for may still be running."
                         )}
+                        {lost_log.then_some(" Its log was not saved (the browser's storage was full); its recovery record was.")}
                     </p>
                     <button
                         type="button"
                         class="danger"
-                        disabled=move || run.active.get() || run.manual.get()
+                        disabled=move || run.active.get() || run.pursuing.get()
                         on:click=move |_| run.scale_to_zero(state)
                     >
                         "Scale this domain to 0"
                     </button>
-                    {(remaining > 0)
+                    {(remaining > 0 && !lost_log)
                         .then(|| {
                             view! {
                                 <button
                                     type="button"
                                     class="secondary"
-                                    disabled=move || run.active.get()
+                                    disabled=move || run.active.get() || run.pursuing.get()
                                     on:click=move |_| run.resume(state)
                                 >
                                     "Resume the remaining steps"
@@ -284,12 +306,158 @@ fn RunStatus() -> impl IntoView {
             }
         })
     };
+    let warning = move || {
+        run.keeper
+            .warning
+            .get()
+            .map(|text| view! { <p class="warning storage-warning" role="alert">{text}</p> })
+    };
+    let others = move || {
+        let list = run.tabs.others.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|a| {
+                    let what = match a.state {
+                        RunPhase::Running => "running",
+                        RunPhase::TearingDown => "tearing down",
+                        RunPhase::Ended => "ended",
+                    };
+                    view! {
+                        <li>
+                            {format!(
+                                "{} on {}: {what}, started {}",
+                                a.domain,
+                                a.endpoint,
+                                clock_time(a.started_ms)
+                            )}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="other-tabs">
+                    <p class="hint">"Runs in other tabs of this browser:"</p>
+                    <ul>{items}</ul>
+                </div>
+            }
+        })
+    };
     view! {
         <div class="run-status" role="status">
             <span class="phase">{phase}</span>
             {progress}
             {countdown}
         </div>
+        <TeardownBanner now=now.into()/>
         {offer}
+        {warning}
+        {others}
+    }
+}
+
+/// While capacity may be running and a teardown pursues 0: what it is doing, when it
+/// last failed, the countdown to the next attempt, "Try now" and "Stop trying". After
+/// "Stop trying": what may still be running, and "Scale this domain to 0".
+#[component]
+fn TeardownBanner(now: Signal<f64>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let run = expect_context::<RunState>();
+    let last_failure = Memo::new(move |_| {
+        run.events.with(|events| {
+            events.iter().rev().find_map(|e| match e {
+                Event::TeardownRetry(r) => Some(r.at_ms),
+                Event::TeardownStarted(_) => Some(f64::NAN),
+                _ => None,
+            })
+        })
+    });
+    move || {
+        let busy = run.active.get() || run.pursuing.get();
+        let pending = run.summary.with(|s| s.pending_teardown.clone());
+        if let Some(pending) = pending.filter(|_| busy) {
+            let now = now.get();
+            let failed_at = last_failure
+                .get()
+                .filter(|t| t.is_finite())
+                .map(|t| format!(" Last failure at {}.", clock_time(t)))
+                .unwrap_or_default();
+            let under_way = pending.attempt_under_way();
+            return Some(
+                view! {
+                    <div class="teardown-banner" role="alert">
+                        <p>
+                            <strong>{format!("Capacity may be running on {}. ", pending.domain)}</strong>
+                            {pending.label(now)}
+                            {failed_at}
+                        </p>
+                        <button
+                            type="button"
+                            disabled=under_way
+                            on:click=move |_| run.try_now()
+                        >
+                            "Try now"
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| run.stop_trying()>
+                            "Stop trying"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            );
+        }
+        if run.awaiting_credentials.get() {
+            let domain = run
+                .summary
+                .with(|s| s.pending_teardown.as_ref().map(|p| p.domain.clone()))
+                .or_else(|| run.recovered.with(|r| r.as_ref().map(|r| r.domain.clone())))
+                .unwrap_or_default();
+            return Some(
+                view! {
+                    <div class="teardown-banner" role="alert">
+                        <p>
+                            <strong>{format!("Capacity may be running on {domain}. ")}</strong>
+                            "A teardown to capacity 0 was under way when the page closed: enter the secret key and it resumes at once."
+                        </p>
+                    </div>
+                }
+                .into_any(),
+            );
+        }
+        let abandoned = run.last_teardown.get().filter(|t| {
+            t.outcome.may_leave_running()
+                && run.summary.with(JournalSummary::capacity_may_be_running)
+        });
+        abandoned.filter(|_| !busy).map(|t| {
+            let domain = run
+                .summary
+                .with(|s| s.domain.clone())
+                .unwrap_or_else(|| run.recovered.with(|r| r.as_ref().map(|r| r.domain.clone()).unwrap_or_default()));
+            let seen = match &t.outcome {
+                TeardownOutcome::Abandoned {
+                    last_desired: Some(d),
+                    ..
+                } => format!("the domain last showed DesiredCapacity {d}"),
+                _ => "at its last capacity".to_string(),
+            };
+            view! {
+                <div class="teardown-banner stopped" role="alert">
+                    <p>
+                        {format!(
+                            "Stopped trying: VMs may still be running on {domain} ({seen}). Nothing more is sent until you ask."
+                        )}
+                    </p>
+                    <p class="hint">{t.outcome.label(t.target)}</p>
+                    <button
+                        type="button"
+                        class="danger"
+                        on:click=move |_| run.scale_to_zero(state)
+                    >
+                        "Scale this domain to 0"
+                    </button>
+                </div>
+            }
+            .into_any()
+        })
     }
 }
