@@ -223,6 +223,21 @@ export function stats(xs) {
   return { n: s.length, median: median(s), p95: s[Math.max(0, Math.ceil(0.95 * s.length) - 1)], max: s[s.length - 1] };
 }
 
+/**
+ * Polls until the text of `locator` matches `re`; returns the text, or throws saying what
+ * it last showed (`what` names it), which a bare `waitFor` timeout does not.
+ */
+export async function waitForText(locator, re, { timeout = 20_000, what = 'the element' } = {}) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await locator.innerText({ timeout: 1000 }).catch(() => '');
+    if (re.test(text)) return text;
+    await sleep(100);
+  }
+  throw new Error(`${what} never matched ${re} within ${timeout} ms; last text: ${JSON.stringify(text)}`);
+}
+
 /** Opens the page at `url` and fills the connection for the simulator at `simUrl`. */
 export async function preparePage(page, url, { simUrl, scheme = 'v2-hmac-sha256', accessKey, secret }) {
   page.on('dialog', (d) => d.accept().catch(() => {}));
@@ -374,7 +389,8 @@ export async function fillLocalStorage(page, key = 'pde-test.filler') {
 //
 // Caveat: Playwright's actions (click, fill) wait for animation frames, which a hidden tab
 // never renders, so they time out: act on a hidden page through `page.evaluate` (see
-// `clickButton`). `page.evaluate` itself works.
+// `clickButton`). `page.evaluate` itself works. The same focus emulation is why a page
+// Playwright launched cannot be frozen either (see `setLifecycleState`).
 
 /**
  * Starts headless Chromium with none of Playwright's flags (so background tabs are hidden
@@ -455,9 +471,12 @@ export async function clickButton(page, name) {
 const lifecycleSessions = new WeakMap();
 
 /**
- * Sets a page's web lifecycle state over CDP (`Page.setWebLifecycleState`): 'frozen'
- * stops its tasks and timers (and its dedicated workers'), 'active' resumes them; the
- * page gets `freeze` / `resume` events. Works on visible and hidden pages alike.
+ * Sets a page's web lifecycle state over CDP (`Page.setWebLifecycleState`). Measured in
+ * Chromium 156: 'frozen' first hides the page, then freezes it (its tasks, timers and
+ * dedicated workers stop; the page gets `freeze`); 'active' unfreezes it (`resume`) but
+ * leaves it hidden. A page of a Playwright-launched context cannot be frozen at all (focus
+ * emulation keeps it visible and the call is silently ignored): use a page of
+ * `launchHidingBrowser`. See `freezePage` / `resumePage`.
  */
 export async function setLifecycleState(page, state) {
   let session = lifecycleSessions.get(page);
@@ -467,3 +486,36 @@ export async function setLifecycleState(page, state) {
   }
   await session.send('Page.setWebLifecycleState', { state });
 }
+
+/**
+ * Freezes a page of `launchHidingBrowser` and proves it: the page records `freeze` and
+ * `resume` events in `window.__pdeLifecycle` (read them with `lifecycleLog`).
+ */
+export async function freezePage(page) {
+  await page.evaluate(() => {
+    if (window.__pdeLifecycle) return;
+    window.__pdeLifecycle = [];
+    for (const type of ['freeze', 'resume']) document.addEventListener(type, () => window.__pdeLifecycle.push([type, Date.now()]));
+  });
+  await setLifecycleState(page, 'frozen');
+}
+
+/**
+ * Resumes a frozen page and, given `front` (the other tab of `launchHidingBrowser`), shows
+ * it again: 'active' leaves it hidden, and bringing it to front while it is already the
+ * window's active tab changes nothing, so `front` comes first, then the page.
+ */
+export async function resumePage(page, front = null) {
+  await setLifecycleState(page, 'active');
+  if (!front) return;
+  await front.bringToFront();
+  await page.bringToFront();
+  const deadline = Date.now() + 5000;
+  while (await isHidden(page)) {
+    if (Date.now() > deadline) throw new Error('the resumed page stayed hidden');
+    await sleep(50);
+  }
+}
+
+/** The `freeze` / `resume` events a page saw since `freezePage`: [[type, ms since epoch], …]. */
+export const lifecycleLog = (page) => page.evaluate(() => window.__pdeLifecycle || []);
