@@ -136,15 +136,30 @@ const timerProbe = (page, count = 3) => page.evaluate((count) => new Promise((re
   setTimeout(tick, 100);
 }), count);
 
-test('a tab hidden from before Run to the end keeps a 21-step ramp (500 ms apart) on time', { timeout: 90_000 }, async () => {
+/**
+ * The run page as a tab of our own Chromium (`launchHidingBrowser`: it can be hidden and
+ * frozen, unlike a page Playwright launched), with the fast ramp filled in, in front.
+ */
+async function openOwnTab() {
   const hiding = await launchHidingBrowser();
   const sim = await startSim(['--credentials', `${AK}:${SECRET}`, '--boot-seconds', '0.2']);
   const server = await startPageServer({ proxies: [`/phantom/=${sim.url}`] });
+  const page = await hiding.context.newPage();
+  const close = async () => { await hiding.close(); await server.stop(); await sim.stop(); };
   try {
-    const page = await hiding.context.newPage();
     await preparePage(page, server.url, { simUrl: sim.url, accessKey: AK, secret: SECRET });
     await fillRamp(page, FAST);
-    await hidePage(page, hiding.front);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { front: hiding.front, sim, page, close };
+}
+
+test('a tab hidden from before Run to the end keeps a 21-step ramp (500 ms apart) on time', { timeout: 90_000 }, async () => {
+  const { front, sim, page, close } = await openOwnTab();
+  try {
+    await hidePage(page, front);
     // The premise, checked: this hidden page's main-thread timers are throttled (a 100 ms
     // timer fires about 900 ms late), so a ramp on main-thread timers would be late.
     const probe = await timerProbe(page);
@@ -172,22 +187,15 @@ test('a tab hidden from before Run to the end keeps a 21-step ramp (500 ms apart
     const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
     assert.deepEqual(liveVms(d), []);
   } finally {
-    await hiding.close();
-    await server.stop();
-    await sim.stop();
+    await close();
   }
 });
 
 test('a tab frozen for 5 s mid-ramp catches up on resume: the newest due step once, its lateness in the step log', { timeout: 90_000 }, async () => {
   // A page Playwright launched cannot be frozen (see harness.mjs): the page is a tab of our
   // own Chromium, in front (visible) except while frozen.
-  const hiding = await launchHidingBrowser();
-  const sim = await startSim(['--credentials', `${AK}:${SECRET}`, '--boot-seconds', '0.2']);
-  const server = await startPageServer({ proxies: [`/phantom/=${sim.url}`] });
+  const { front, sim, page, close } = await openOwnTab();
   try {
-    const page = await hiding.context.newPage();
-    await preparePage(page, server.url, { simUrl: sim.url, accessKey: AK, secret: SECRET });
-    await fillRamp(page, FAST);
     assert.equal(await isHidden(page), false);
     await runButton(page).click();
     await waitForDomain(sim, { capacity: 5, timeout: 20_000, vms: false });
@@ -195,7 +203,7 @@ test('a tab frozen for 5 s mid-ramp catches up on resume: the newest due step on
     const frozenAt = Date.now();
     await sleep(5000);
     const resumedAt = Date.now();
-    await resumePage(page, hiding.front);
+    await resumePage(page, front);
     await waitForLine(page, 'Run finished', 30_000);
     const events = await lifecycleLog(page);
     assert.deepEqual(events.map(([type]) => type), ['freeze', 'resume'], 'the page was not frozen and resumed');
@@ -237,8 +245,6 @@ test('a tab frozen for 5 s mid-ramp catches up on resume: the newest due step on
     const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
     assert.deepEqual(liveVms(d), []);
   } finally {
-    await hiding.close();
-    await server.stop();
-    await sim.stop();
+    await close();
   }
 });

@@ -64,6 +64,29 @@ function assertConfirmedByDescribe(log, since) {
   assert.ok(describe, 'no DescribeAutoScalingGroups after the successful SetDesiredCapacity 0 (the teardown must confirm it)');
 }
 
+/**
+ * Run, wait until the endpoint has the domain at capacity 2 (with its VMs), take the
+ * endpoint down (SIGKILL), press Stop. Returns when it was killed and stopped.
+ */
+async function stopWithEndpointDown(page, sim) {
+  await runButton(page).click();
+  await waitForDomain(sim, { capacity: 2, timeout: 20_000 });
+  await sim.kill();
+  const killedAt = Date.now();
+  await stopButton(page).click();
+  return { killedAt, stoppedAt: Date.now() };
+}
+
+/**
+ * Asserts the endpoint's own end state: the domain at capacity 0 with no live VM.
+ * Returns the endpoint's whole request log.
+ */
+async function assertEndsAtZero(sim) {
+  const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
+  assert.deepEqual(liveVms(d), []);
+  return sim.log();
+}
+
 /** Step log lines of the teardown's SetDesiredCapacity → 0 requests. */
 const zeroLines = (page) => page.locator('.step-log .log-line', { hasText: 'my_domain → 0' }).allInnerTexts();
 
@@ -97,9 +120,7 @@ test('Stop at capacity 2 while SetDesiredCapacity fails 3 times: the banner coun
     await page.screenshot({ path: path.join(OUTPUT, 'teardown-banner.png'), fullPage: true });
 
     await banner(page).waitFor({ state: 'hidden', timeout: 45_000 });
-    const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
-    assert.deepEqual(liveVms(d), []);
-    const log = await sim.log();
+    const log = await assertEndsAtZero(sim);
     const sets = capacityRequests(log).filter((r) => r.at >= stoppedAt);
     assert.deepEqual(sets.map((r) => [r.capacity, r.status]), [[0, 500], [0, 500], [0, 500], [0, 200]], JSON.stringify(sets));
     assertConfirmedByDescribe(log, stoppedAt);
@@ -112,12 +133,7 @@ test('the endpoint killed at capacity 2 mid-ramp, Stop, back 10 s later with its
   const { sim, page, close } = await openTeardownPage({ simOptions: { state: true } });
   try {
     const sent = recordEndpointRequests(page);
-    await runButton(page).click();
-    await waitForDomain(sim, { capacity: 2, timeout: 20_000 });
-    await sim.kill();
-    const killedAt = Date.now();
-    await stopButton(page).click();
-    const stoppedAt = Date.now();
+    const { killedAt, stoppedAt } = await stopWithEndpointDown(page, sim);
     const text = await waitForBannerText(page, NEXT_ATTEMPT);
     await assertPendingBanner(page, text);
     // The countdown counts down: once the backoff is ≥ 3 s, 1.5 s later it shows less.
@@ -141,9 +157,7 @@ test('the endpoint killed at capacity 2 mid-ramp, Stop, back 10 s later with its
 
     await banner(page).waitFor({ state: 'hidden', timeout: Math.max(1000, stoppedAt + 45_000 - Date.now()) });
     console.log(`# killed → banner gone: ${Date.now() - killedAt} ms (endpoint back after ${restartedAt - killedAt} ms)`);
-    const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
-    assert.deepEqual(liveVms(d), []);
-    const log = await sim.log();
+    const log = await assertEndsAtZero(sim);
     assertConfirmedByDescribe(log, restartedAt);
     // The restarted endpoint got the capacity 0 (its state came back with capacity 2).
     const after = capacityRequests(log).filter((r) => r.generation === 1);
@@ -180,9 +194,7 @@ test('an HTML 400 from a proxy on the teardown (SetDesiredCapacity=html400x2) is
 
     await banner(page).waitFor({ state: 'hidden', timeout: 80_000 });
     console.log(`# html400 ×2: Stop → banner gone ${Date.now() - stoppedAt} ms`);
-    const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
-    assert.deepEqual(liveVms(d), []);
-    const log = await sim.log();
+    const log = await assertEndsAtZero(sim);
     const sets = capacityRequests(log).filter((r) => r.at >= stoppedAt);
     assert.deepEqual(sets.map((r) => [r.capacity, r.status, r.fault]), [[0, 400, 'html400'], [0, 400, 'html400'], [0, 200, null]], JSON.stringify(sets));
     const gaps = sets.slice(1).map((r, i) => r.at - sets[i].at);
@@ -197,10 +209,7 @@ test('"Stop trying" while the endpoint is down: the banner says so and what may 
   const { sim, page, close } = await openTeardownPage({ simOptions: { state: true } });
   try {
     const sent = recordEndpointRequests(page);
-    await runButton(page).click();
-    await waitForDomain(sim, { capacity: 2, timeout: 20_000 });
-    await sim.kill();
-    await stopButton(page).click();
+    await stopWithEndpointDown(page, sim);
     const text = await waitForBannerText(page, NEXT_ATTEMPT);
     await assertPendingBanner(page, text);
     await banner(page).getByRole('button', { name: 'Stop trying', exact: true }).click();
@@ -233,11 +242,7 @@ test('a reload during a pending teardown (endpoint down): the teardown resumes b
   try {
     // Remembered, so that nothing but the page itself is needed after the reload.
     await page.getByLabel('Remember the secret key on this device').check();
-    await runButton(page).click();
-    await waitForDomain(sim, { capacity: 2, timeout: 20_000 });
-    await sim.kill();
-    const killedAt = Date.now();
-    await stopButton(page).click();
+    const { killedAt } = await stopWithEndpointDown(page, sim);
     await waitForBannerText(page, NEXT_ATTEMPT);
     await page.reload();
     await page.getByRole('heading', { name: 'Phantom Decision Engine' }).waitFor({ timeout: 15_000 });
@@ -249,9 +254,7 @@ test('a reload during a pending teardown (endpoint down): the teardown resumes b
     await sim.start();
     const restartedAt = Date.now();
     await banner(page).waitFor({ state: 'hidden', timeout: 45_000 });
-    const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
-    assert.deepEqual(liveVms(d), []);
-    const log = await sim.log();
+    const log = await assertEndsAtZero(sim);
     const after = capacityRequests(log).filter((r) => r.generation === 1);
     assert.ok(after.length >= 1 && after.at(-1).capacity === 0 && after.at(-1).status === 200, JSON.stringify(after));
     assertConfirmedByDescribe(log, restartedAt);

@@ -107,12 +107,18 @@ fn exit_after_and_exit_with_stdin() {
     assert!(status.success());
 }
 
-#[test]
-fn state_survives_a_restart() {
-    let dir = std::env::temp_dir().join(format!("phantom-sim-test-{}", std::process::id()));
+/// A fresh directory with no `state.json` in it yet: (the directory, the file).
+fn fresh_state_file(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("phantom-sim-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("state.json");
     let _ = std::fs::remove_file(&file);
+    (dir, file)
+}
+
+#[test]
+fn state_survives_a_restart() {
+    let (dir, file) = fresh_state_file("test");
     let path = file.to_str().unwrap();
     let before;
     {
@@ -160,10 +166,7 @@ fn state_survives_a_restart() {
 /// timestamps), and VMs still booting at the kill go on booting by their timestamps.
 #[test]
 fn state_survives_a_kill_and_restart_on_the_same_port() {
-    let dir = std::env::temp_dir().join(format!("phantom-sim-kill-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("state.json");
-    let _ = std::fs::remove_file(&file);
+    let (dir, file) = fresh_state_file("kill");
     let path = file.to_str().unwrap();
     let args = ["--state", path, "--boot-seconds", "1", "--control"];
     let mut sim = start(&args);
