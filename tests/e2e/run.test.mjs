@@ -6,7 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startPageServer, startSim, startMoto, launchBrowser, watchProblems, fillConnection, OUTPUT } from './harness.mjs';
+import {
+  startPageServer, startMoto, launchBrowser, fillConnection, OUTPUT,
+  openRunPage as openSharedRunPage, param, runButton, logText, waitForLine, journal, median,
+} from './harness.mjs';
 
 const AK = 'PDEE2ERUNKEY';
 const SECRET = 'e2e-run-secret/with+odd=chars';
@@ -15,50 +18,11 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** A parameter of a logged request (params as an object or as pairs). */
-function param(request, name) {
-  const p = request.params;
-  if (Array.isArray(p)) return p.find(([k]) => k === name)?.[1];
-  return p?.[name];
-}
-
 const tagsOf = (domain) => Object.fromEntries((domain.tags || []).map((t) => [t.key ?? t.Key, t.value ?? t.Value]));
 
 /** Opens the page with the simulator behind the proxy and the compressed tutorial ramp. */
 async function openRunPage(scheme, faults = null) {
-  const sim = await startSim(['--credentials', `${AK}:${SECRET}`, '--boot-seconds', '0.5']);
-  if (faults) {
-    const res = await fetch(`${sim.url}/__sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
-    assert.equal(res.status, 200, await res.text());
-  }
-  const server = await startPageServer({ proxies: [`/phantom/=${sim.url}`] });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  page.on('dialog', (d) => d.accept());
-  await page.goto(server.url);
-  await page.getByRole('heading', { name: 'Phantom Decision Engine' }).waitFor({ timeout: 15_000 });
-  await fillConnection(page, { url: sim.url, profile: 'phantom', scheme, accessKey: AK, secret: SECRET });
-  await page.getByLabel('Interval (seconds)').fill('1');
-  await page.getByLabel('Hold after the last step (seconds)').fill('3');
-  const close = async () => { await context.close(); await server.stop(); await sim.stop(); };
-  return { sim, page, problems, close };
-}
-
-const runButton = (page) => page.getByRole('button', { name: 'Run', exact: true });
-const logText = (page) => page.locator('.step-log').innerText();
-
-async function waitForLine(page, text, timeout = 30_000) {
-  await page.locator('.step-log .log-line', { hasText: text }).first().waitFor({ timeout });
-}
-
-async function journal(page) {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('pde.journal') || '{"events":[]}').events);
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+  return openSharedRunPage(browser, { accessKey: AK, secret: SECRET, scheme, faults, ramp: { interval: 1, hold: 3 } });
 }
 
 for (const scheme of ['v2-hmac-sha256', 'v4-phantom']) {

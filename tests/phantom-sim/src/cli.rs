@@ -44,11 +44,16 @@ OPTIONS
   --error-rate ACTION=P[:KIND]
                          Fail requests of ACTION (or * for all) with
                          probability P (0..1). KIND: throttle (400 Throttling),
-                         500 (500 InternalFailure, the default) or reset (close
-                         the connection without answering). Repeatable.
+                         500 (500 InternalFailure, the default), reset (close
+                         the connection without answering) or html400 (400 Bad
+                         Request with an HTML page, Content-Type text/html and
+                         no AWS error code, as a proxy in front of Phantom
+                         answers). Repeatable.
   --force ACTION=KIND[xN]
                          The next N requests of ACTION (or *) fail with KIND
-                         (without xN: every one). E.g. SetDesiredCapacity=throttlex2.
+                         (without xN: every one). KIND as for --error-rate.
+                         E.g. SetDesiredCapacity=throttlex2,
+                         SetDesiredCapacity=html400x2.
                          Repeatable; forced faults win over error rates.
                          Faulted requests are not executed.
   --clock-offset SECONDS The server clock runs this far ahead (negative:
@@ -82,8 +87,8 @@ CONTROL ENDPOINTS (only with --control)
                          \"clock_offset_seconds\": 0,
                          \"seed\": 42}
                       Every field is optional (absent = none/0); kind is
-                      \"throttle\", \"500\" (default) or \"reset\"; count absent or
-                      null = every request; seed reseeds the RNG.
+                      \"throttle\", \"500\" (default), \"reset\" or \"html400\";
+                      count absent or null = every request; seed reseeds the RNG.
   POST /__sim/reset   Clear the state and the request log (faults stay).
 ";
 
@@ -244,16 +249,16 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
             }
             "--force" => {
                 let (action, rest) = split_eq(&flag, v, "ACTION=KIND[xN]")?;
-                let (kind, count) = ["throttle", "500", "reset"]
-                    .iter()
+                let (kind, count) = FaultKind::ALL
+                    .into_iter()
                     .find_map(|k| {
-                        let tail = rest.strip_prefix(k)?;
+                        let tail = rest.strip_prefix(k.as_str())?;
                         let count = if tail.is_empty() {
                             None
                         } else {
                             Some(tail.strip_prefix('x')?.parse::<u64>().ok()?)
                         };
-                        Some((FaultKind::parse(k)?, count))
+                        Some((k, count))
                     })
                     .ok_or_else(|| format!("{flag}: bad value {v:?} (expected ACTION=KIND[xN])"))?;
                 o.faults.force.push(Force {
@@ -301,6 +306,10 @@ mod tests {
             "SetDesiredCapacity=throttlex2",
             "--force",
             "*=reset",
+            "--force",
+            "SetDesiredCapacity=html400x2",
+            "--error-rate",
+            "DescribeAutoScalingGroups=0.1:html400",
             "--error-rate",
             "*=0.5:throttle",
             "--latency-ms",
@@ -316,7 +325,10 @@ mod tests {
         assert_eq!(o.credentials["AK"], "se:cret");
         assert_eq!(o.faults.force[0].count, Some(2));
         assert_eq!(o.faults.force[1].kind, FaultKind::Reset);
-        assert_eq!(o.faults.error_rates[0].kind, FaultKind::Throttle);
+        assert_eq!(o.faults.force[2].kind, FaultKind::Html400);
+        assert_eq!(o.faults.force[2].count, Some(2));
+        assert_eq!(o.faults.error_rates[0].kind, FaultKind::Html400);
+        assert_eq!(o.faults.error_rates[1].kind, FaultKind::Throttle);
         assert_eq!(o.faults.latency_for("SetDesiredCapacity"), 15);
         assert_eq!(o.cloud_capacity["hotel"], 2);
         assert_eq!(o.faults.clock_offset_seconds, -30.0);
@@ -329,6 +341,8 @@ mod tests {
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--error-rate", "*=2"]).is_err());
         assert!(run(&["--force", "X=teapot"]).is_err());
+        assert!(run(&["--force", "X=html400x"]).is_err());
+        assert!(run(&["--force", "X=html4000"]).is_err());
         assert!(run(&["--boot-seconds", "-1"]).is_err());
         assert!(run(&["--boot-seconds"]).is_err());
     }

@@ -15,16 +15,25 @@ pub enum FaultKind {
     /// Close the connection without answering.
     #[serde(rename = "reset")]
     Reset,
+    /// 400 Bad Request with an HTML page (`Content-Type: text/html`) that carries
+    /// no AWS error code: what a reverse proxy or a web server in front of Phantom
+    /// answers when it refuses a request itself. A client cannot tell from it
+    /// whether the action ran, so it is the hard case for a teardown's retries.
+    #[serde(rename = "html400")]
+    Html400,
 }
 
 impl FaultKind {
+    /// Every kind, in the order `--force` tries their names as prefixes.
+    pub const ALL: [FaultKind; 4] = [
+        FaultKind::Throttle,
+        FaultKind::Internal,
+        FaultKind::Reset,
+        FaultKind::Html400,
+    ];
+
     pub fn parse(s: &str) -> Option<FaultKind> {
-        match s {
-            "throttle" => Some(FaultKind::Throttle),
-            "500" => Some(FaultKind::Internal),
-            "reset" => Some(FaultKind::Reset),
-            _ => None,
-        }
+        FaultKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +41,7 @@ impl FaultKind {
             FaultKind::Throttle => "throttle",
             FaultKind::Internal => "500",
             FaultKind::Reset => "reset",
+            FaultKind::Html400 => "html400",
         }
     }
 }
@@ -211,6 +221,22 @@ mod tests {
         assert_eq!(f.error_rates[0].kind, FaultKind::Internal);
         assert_eq!(f.force[0].count, None);
         assert!(serde_json::from_str::<Faults>(r#"{"latency": 5}"#).is_err());
+        let f: Faults =
+            serde_json::from_str(r#"{"force": [{"action": "X", "kind": "html400", "count": 2}]}"#)
+                .unwrap();
+        assert_eq!(f.force[0].kind, FaultKind::Html400);
+        assert_eq!(
+            serde_json::to_value(&f).unwrap()["force"][0]["kind"],
+            "html400"
+        );
+    }
+
+    #[test]
+    fn every_kind_parses_back_from_its_name() {
+        for k in FaultKind::ALL {
+            assert_eq!(FaultKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(FaultKind::parse("teapot"), None);
     }
 
     #[test]

@@ -184,6 +184,19 @@ fn error_response(e: &PhantomError, req: &Request, server_us: i64) -> Response {
         .header("Server", "phantom")
 }
 
+/// The `html400` fault: the page nginx (the usual proxy in front of a service
+/// like Phantom) sends when it refuses a request itself, `400 Bad Request` as
+/// `text/html` with no AWS error code and no request id, so a client can only
+/// go by the status and must not mistake it for Phantom's own answer.
+fn proxy_error_page(server_us: i64) -> Response {
+    let body = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n\
+                <center><h1>400 Bad Request</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                </body>\r\n</html>\r\n";
+    Response::new(400, "Bad Request", "text/html", body.as_bytes().to_vec())
+        .header("Date", &clock::http_date_ms(server_us / 1000))
+        .header("Server", "nginx")
+}
+
 fn handle(shared: &Shared, req: &Request) -> Outcome {
     let received_ms = clock::real_now_ms();
     if shared.opts.control && req.path.starts_with("/__sim/") {
@@ -236,6 +249,12 @@ fn handle(shared: &Shared, req: &Request) -> Outcome {
             Some(FaultKind::Reset) => {
                 push_log(inner, entry);
                 return Outcome::Reset(latency);
+            }
+            Some(FaultKind::Html400) => {
+                entry.status = 400;
+                entry.error = Some("Bad Request".to_string());
+                push_log(inner, entry);
+                return Outcome::Respond(proxy_error_page(server_us), latency);
             }
             Some(FaultKind::Throttle) => Err(PhantomError::aws("Throttling", "")),
             Some(FaultKind::Internal) => Err(PhantomError::internal("injected fault")),

@@ -62,6 +62,7 @@ fn help_explains_every_flag() {
         "/__sim/log",
         "/__sim/faults",
         "/__sim/reset",
+        "html400",
     ] {
         assert!(help.contains(flag), "help lacks {flag}");
     }
@@ -106,12 +107,18 @@ fn exit_after_and_exit_with_stdin() {
     assert!(status.success());
 }
 
-#[test]
-fn state_survives_a_restart() {
-    let dir = std::env::temp_dir().join(format!("phantom-sim-test-{}", std::process::id()));
+/// A fresh directory with no `state.json` in it yet: (the directory, the file).
+fn fresh_state_file(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("phantom-sim-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("state.json");
     let _ = std::fs::remove_file(&file);
+    (dir, file)
+}
+
+#[test]
+fn state_survives_a_restart() {
+    let (dir, file) = fresh_state_file("test");
     let path = file.to_str().unwrap();
     let before;
     {
@@ -151,6 +158,151 @@ fn state_survives_a_restart() {
     );
     drop(sim);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The e2e tests kill the endpoint mid-run and start it again on the same port with
+/// the same `--state`, as a crashed or restarted Phantom would come back: the domain
+/// must come back with its desired capacity and the very same VMs (ids, clouds,
+/// timestamps), and VMs still booting at the kill go on booting by their timestamps.
+#[test]
+fn state_survives_a_kill_and_restart_on_the_same_port() {
+    let (dir, file) = fresh_state_file("kill");
+    let path = file.to_str().unwrap();
+    let args = ["--state", path, "--boot-seconds", "1", "--control"];
+    let mut sim = start(&args);
+    let port = sim.port;
+    create_lc(port, "lc@hotel");
+    create_domain(port, "d", "lc@hotel", "hotel:4", "0");
+    assert_eq!(set_capacity(port, "d", "2").status, 200);
+    let before = control_json(port, "/__sim/state");
+    let vms_before = before["domains"][0]["instances"].clone();
+    assert_eq!(vms_before.as_array().unwrap().len(), 2);
+    // SIGKILL: no chance to write anything more; the file written after the last
+    // change is all there is.
+    sim.child.kill().unwrap();
+    sim.child.wait().unwrap();
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "still listening"
+    );
+
+    let listen = format!("127.0.0.1:{port}");
+    let mut again = args.to_vec();
+    again.extend_from_slice(&["--listen", &listen]);
+    let sim = start(&again);
+    assert_eq!(sim.port, port);
+    let after = control_json(port, "/__sim/state");
+    let d = &after["domains"][0];
+    assert_eq!(d["name"], "d");
+    assert_eq!(d["desired"], 2);
+    let ids = |vms: &serde_json::Value| -> Vec<(String, String, String)> {
+        vms.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["iaas_id"].as_str().unwrap_or_default().to_string(),
+                    i["cloud"].as_str().unwrap_or_default().to_string(),
+                    i["requested_ms"].to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ids(&d["instances"]), ids(&vms_before), "{after:#}");
+    // Booting goes on from the saved timestamps.
+    assert!(
+        wait_until(Duration::from_secs(5), || {
+            let vms = instances(port, "d");
+            vms.len() == 2 && vms.iter().all(|v| v.1 == "600-RUNNING")
+        }),
+        "{:?}",
+        instances(port, "d")
+    );
+    let r = call(
+        port,
+        &[
+            ("Action", "DescribeAutoScalingGroups"),
+            ("AutoScalingGroupNames.member.1", "d"),
+        ],
+    );
+    assert_eq!(r.tag("DesiredCapacity").as_deref(), Some("2"));
+    // And the restored domain scales down as usual.
+    assert_eq!(set_capacity(port, "d", "0").status, 200);
+    assert_eq!(
+        control_json(port, "/__sim/state")["domains"][0]["desired"],
+        0
+    );
+    drop(sim);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `html400`: a proxy's HTML error page instead of Phantom's answer.
+#[test]
+fn html400_is_a_proxy_page_without_an_aws_code() {
+    let sim = start(&["--control", "--force", "SetDesiredCapacity=html400x2"]);
+    let port = sim.port;
+    create_lc(port, "lc@hotel");
+    create_domain(port, "d", "lc@hotel", "hotel:4", "0");
+    for _ in 0..2 {
+        let r = set_capacity(port, "d", "3");
+        assert_eq!((r.status, r.reason.as_str()), (400, "Bad Request"));
+        assert_eq!(r.header("Content-Type"), Some("text/html"));
+        assert!(r.body.starts_with("<html>"), "{}", r.body);
+        assert!(
+            r.body.contains("<title>400 Bad Request</title>"),
+            "{}",
+            r.body
+        );
+        assert!(r.header("x-amzn-RequestId").is_none());
+        assert!(!r.body.contains("<Code>") && !r.body.contains("Phantom"));
+    }
+    // Not executed: the capacity is still 0. The third request goes through.
+    assert_eq!(
+        control_json(port, "/__sim/state")["domains"][0]["desired"],
+        0
+    );
+    assert_eq!(set_capacity(port, "d", "3").status, 200);
+    assert_eq!(
+        control_json(port, "/__sim/state")["domains"][0]["desired"],
+        3
+    );
+    let log = control_json(port, "/__sim/log");
+    let sets: Vec<_> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "SetDesiredCapacity")
+        .map(|e| (e["status"].clone(), e["fault"].clone()))
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            (400.into(), "html400".into()),
+            (400.into(), "html400".into()),
+            (200.into(), serde_json::Value::Null)
+        ]
+    );
+    // The same through PUT /__sim/faults, and as an error rate.
+    let r = put_faults(
+        port,
+        r#"{"force": [{"action": "DescribeLaunchConfigurations", "kind": "html400", "count": 1}]}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        control_json(port, "/__sim/faults")["force"][0]["kind"],
+        "html400"
+    );
+    let r = call(port, DESCRIBE);
+    assert_eq!(
+        (r.status, r.header("Content-Type")),
+        (400, Some("text/html"))
+    );
+    assert_eq!(call(port, DESCRIBE).status, 200);
+    put_faults(
+        port,
+        r#"{"error_rates": [{"action": "*", "probability": 1, "kind": "html400"}]}"#,
+    );
+    assert_eq!(call(port, DESCRIBE).reason, "Bad Request");
 }
 
 fn timed(f: impl FnOnce() -> Resp) -> (Resp, Duration) {
