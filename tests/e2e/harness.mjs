@@ -190,19 +190,17 @@ export async function waitForLine(page, text, timeout = 30_000) {
 }
 
 /**
- * The events of the newest run journal in the page's localStorage: `pde.journal`, or,
- * should journals be kept per run, the `pde.journal…` key whose run started last.
+ * The events of the newest run journal in the page's localStorage: journals are kept
+ * per run (`pde.run.<id>.journal`); the one whose run started last.
  */
 export async function journal(page) {
   return page.evaluate(() => {
     const parse = (k) => { try { return JSON.parse(localStorage.getItem(k) || 'null'); } catch { return null; } };
-    const main = parse('pde.journal');
-    if (main && Array.isArray(main.events)) return main.events;
     let best = [];
     let bestAt = -Infinity;
     for (let i = 0; i < localStorage.length; i++) {
       const k = localStorage.key(i);
-      if (!k.startsWith('pde.journal')) continue;
+      if (!/^pde\.run\..+\.journal$/.test(k)) continue;
       const j = parse(k);
       const events = Array.isArray(j?.events) ? j.events : Array.isArray(j) ? j : null;
       const at = events?.find((e) => e.type === 'run-started')?.at_ms ?? -Infinity;
