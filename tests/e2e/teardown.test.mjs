@@ -42,7 +42,7 @@ const waitForBannerText = (page, re, timeout = 20_000) => waitForText(banner(pag
 
 /** The banner's "next attempt in N s", as N (NaN when absent). */
 async function nextAttemptSeconds(page) {
-  const text = await banner(page).innerText({ timeout: 1000 }).catch(() => '');
+  const text = await banner(page).first().innerText({ timeout: 1000 }).catch(() => '');
   const m = text.match(NEXT_ATTEMPT);
   return m ? Number(m[1]) : NaN;
 }
