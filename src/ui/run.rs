@@ -433,11 +433,15 @@ fn TeardownBanner(now: Signal<f64>) -> impl IntoView {
                 .summary
                 .with(|s| s.domain.clone())
                 .unwrap_or_else(|| run.recovered.with(|r| r.as_ref().map(|r| r.domain.clone()).unwrap_or_default()));
-            let seen = match &t.outcome {
-                TeardownOutcome::Abandoned {
-                    last_desired: Some(d),
-                    ..
-                } => format!("the domain last showed DesiredCapacity {d}"),
+            let seen = match (&t.outcome, run.summary.with(|s| s.last_confirmed_capacity)) {
+                (
+                    TeardownOutcome::Abandoned {
+                        last_desired: Some(d),
+                        ..
+                    },
+                    _,
+                ) => format!("the domain last showed DesiredCapacity {d}"),
+                (_, Some(c)) => format!("up to {c}: the last capacity the server confirmed"),
                 _ => "at its last capacity".to_string(),
             };
             view! {

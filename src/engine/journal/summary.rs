@@ -30,6 +30,10 @@ pub struct JournalSummary {
     pub capacity: CapacityState,
     /// The last capacity sent (ramp, end or teardown), confirmed or not.
     pub last_capacity_requested: Option<u32>,
+    /// The last capacity the server confirmed (ramp, end, teardown or by hand): after a
+    /// teardown given up, what may still be running.
+    #[serde(default)]
+    pub last_confirmed_capacity: Option<u32>,
     /// Requests sent without an answer in the journal (in flight at the cut).
     pub in_flight: Vec<u32>,
     /// Whether Stop was pressed.
@@ -67,6 +71,10 @@ impl JournalSummary {
                     schedule: e.schedule.clone(),
                     // A resumed run owns what the interrupted one may have left running.
                     capacity: e.options.resume.map(|r| r.capacity).unwrap_or_default(),
+                    last_confirmed_capacity: match e.options.resume.map(|r| r.capacity) {
+                        Some(CapacityState::Confirmed { capacity }) => Some(capacity),
+                        _ => None,
+                    },
                     ..Self::default()
                 };
             }
@@ -86,6 +94,7 @@ impl JournalSummary {
                 let ok = matches!(e.outcome, Outcome::Ok { .. });
                 if let (true, Some(capacity)) = (ok, e.target.capacity()) {
                     self.capacity = CapacityState::Confirmed { capacity };
+                    self.last_confirmed_capacity = Some(capacity);
                 }
                 if ok
                     && e.action == "DeleteAutoScalingGroup"

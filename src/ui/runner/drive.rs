@@ -307,7 +307,7 @@ async fn drive_run(sinks: Sinks, job: &Job<Launch>) {
         }
         journal(event);
     };
-    run(
+    let report = run(
         &*job.client,
         &launch.plan,
         &launch.options,
@@ -320,8 +320,13 @@ async fn drive_run(sinks: Sinks, job: &Job<Launch>) {
         lock.release().await;
     }
     tabs.refresh_held();
+    // After "Stop trying" nothing more is sent until the person asks, looks included.
+    let given_up = report
+        .teardown
+        .as_ref()
+        .is_some_and(TeardownOutcome::may_leave_running);
     let watch = Watch::after(&sinks.summary(), launch.options.monitor_interval_ms);
-    sinks.watch_after(&job.client, watch);
+    sinks.watch_after(&job.client, watch.filter(|_| !given_up));
 }
 
 /// A pursuit of capacity 0: the lock, the announcement, the pursuit, then the watch.
