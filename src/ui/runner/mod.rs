@@ -117,6 +117,11 @@ impl RunState {
             }
         });
         leptos::task::spawn_local(async move { state.load(app).await });
+        // The ramp's timer worker, started and answering before the first run needs it:
+        // started lazily, its first sleep paid the script's fetch and start (20-30 ms).
+        leptos::task::spawn_local(async {
+            crate::api::ticker::Ticker::shared().sleep(0).await;
+        });
         state
     }
 
