@@ -11,6 +11,7 @@
 //! records in [`storage::runs`]), [`locks`] (one run per domain across tabs, Web Locks),
 //! [`channel`] (runs announced across tabs, `BroadcastChannel`) and [`random`] (ids).
 
+pub mod banner;
 pub mod channel;
 pub mod chart;
 pub mod clouds;

@@ -29,10 +29,14 @@ use js_sys::{Function, JsString, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Storage;
 
+use super::room::{
+    enforce_bounds, make_room_for, remove_records, write_making_room, Room, WriteError,
+};
+
 use crate::engine::journal::Journal;
 use crate::report::history::{
-    self, eviction_order, is_run_id, over_bounds, parse_index, parse_part_key, part_key, RunEntry,
-    RunPart, INDEX_KEY, LEGACY_JOURNAL_KEY,
+    self, is_run_id, parse_index, parse_part_key, part_key, RunEntry, RunPart, INDEX_KEY,
+    LEGACY_JOURNAL_KEY,
 };
 
 /// What became of a save.
@@ -234,101 +238,6 @@ pub fn remove_run(run_id: &str) {
     }
 }
 
-/// What may be let go to make room.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Room {
-    /// Ended runs' journals only.
-    Journals,
-    /// Ended runs' journals, then those runs whole (recovery records and index entries).
-    JournalsThenRuns,
-}
-
-/// Why a write failed.
-#[derive(Debug)]
-enum WriteError {
-    /// The storage is full.
-    Quota,
-    /// Anything else (storage disabled, a security error): letting runs go won't help.
-    Other,
-}
-
-/// Writes `value` at `key`; when storage is full, lets ended runs other than `keep` go
-/// (see [`Room`]) one at a time, oldest first, retrying after each.
-fn write_making_room(
-    storage: &Storage,
-    key: &str,
-    value: &str,
-    keep: &str,
-    room: Room,
-    evicted: &mut Vec<String>,
-) -> Result<(), WriteError> {
-    match write(storage, key, value) {
-        Err(WriteError::Quota) => {}
-        done => return done,
-    }
-    if make_room_for(storage, keep, evicted, || write(storage, key, value)) {
-        return Ok(());
-    }
-    if room == Room::JournalsThenRuns {
-        for victim in eviction_order(&read_index(storage), keep) {
-            remove_records(storage, &victim);
-            if !evicted.contains(&victim) {
-                evicted.push(victim);
-            }
-            if write(storage, key, value).is_ok() {
-                return Ok(());
-            }
-        }
-    }
-    Err(WriteError::Quota)
-}
-
-/// Lets ended runs' journals go, oldest first, until `attempt` succeeds; whether it did.
-fn make_room_for(
-    storage: &Storage,
-    keep: &str,
-    evicted: &mut Vec<String>,
-    attempt: impl Fn() -> Result<(), WriteError>,
-) -> bool {
-    for victim in eviction_order(&read_index(storage), keep) {
-        let journal = part_key(&victim, RunPart::Journal);
-        if read_length(storage, &journal).is_none() {
-            continue;
-        }
-        let _ = storage.remove_item(&journal);
-        evicted.push(victim);
-        if attempt().is_ok() {
-            return true;
-        }
-    }
-    false
-}
-
-/// Removes ended runs (other than `keep`) beyond the history's bounds; their ids.
-fn enforce_bounds(storage: &Storage, keep: &str) -> Vec<String> {
-    let index = read_index(storage);
-    let chosen = over_bounds(
-        &index,
-        |id| read_length(storage, &part_key(id, RunPart::Journal)).unwrap_or(0),
-        keep,
-    );
-    for id in &chosen {
-        remove_records(storage, id);
-    }
-    chosen
-}
-
-/// Removes a run's two keys and its index entry from one storage.
-fn remove_records(storage: &Storage, run_id: &str) {
-    // A refused removal leaves a record that a later load still lists: nothing better
-    // to do with it.
-    let _ = storage.remove_item(&part_key(run_id, RunPart::Journal));
-    let _ = storage.remove_item(&part_key(run_id, RunPart::Recovery));
-    let _ = update_index(storage, |index| {
-        history::remove(index, run_id);
-    });
-}
-
 /// Moves `pde.journal` into a run of its own. The old key is removed first, so that its
 /// own space is free for the copy; when the copy still does not fit it is put back and
 /// the journal is returned as a run that is stored under the old key only.
@@ -391,7 +300,7 @@ fn read(storage: &Storage, key: &str) -> Option<String> {
     storage.get_item(key).ok().flatten()
 }
 
-fn write(storage: &Storage, key: &str, value: &str) -> Result<(), WriteError> {
+pub(super) fn write(storage: &Storage, key: &str, value: &str) -> Result<(), WriteError> {
     storage.set_item(key, value).map_err(|e| {
         if is_quota(&e) {
             WriteError::Quota
@@ -419,7 +328,7 @@ pub fn is_quota(error: &JsValue) -> bool {
 
 /// The length (UTF-16 code units) of the value at `key`, measured in JavaScript so that a
 /// megabyte journal is not copied into wasm to be counted.
-fn read_length(storage: &Storage, key: &str) -> Option<u64> {
+pub(super) fn read_length(storage: &Storage, key: &str) -> Option<u64> {
     let get_item: Function = Reflect::get(storage, &JsValue::from_str("getItem"))
         .ok()?
         .dyn_into()
@@ -439,14 +348,14 @@ fn keys(storage: &Storage) -> Vec<String> {
         .collect()
 }
 
-fn read_index(storage: &Storage) -> Vec<RunEntry> {
+pub(super) fn read_index(storage: &Storage) -> Vec<RunEntry> {
     read(storage, INDEX_KEY)
         .map(|text| parse_index(&text))
         .unwrap_or_default()
 }
 
 /// Reads the index, changes it and writes it back (the key is removed when it is empty).
-fn update_index(
+pub(super) fn update_index(
     storage: &Storage,
     change: impl FnOnce(&mut Vec<RunEntry>),
 ) -> Result<(), WriteError> {
