@@ -269,12 +269,8 @@ async fn drive_run(sinks: Sinks, job: &Job<Launch>) {
     } = sinks;
     let launch = &job.work;
     let domain = launch.plan.domain().unwrap_or_default();
-    let lock = match tabs.acquire(app, &launch.endpoint, &domain).await {
-        Ok(lock) => lock,
-        Err(refusal) => {
-            app.notify(Notice::error(refusal.message()));
-            return;
-        }
+    let Some(lock) = tabs.acquire_or_say(app, &launch.endpoint, &domain).await else {
+        return;
     };
     let now = js_sys::Date::now();
     let run_id = launch.run_id.clone().unwrap_or_else(new_run_id);
@@ -315,11 +311,8 @@ async fn drive_run(sinks: Sinks, job: &Job<Launch>) {
         &mut on_event,
     )
     .await;
-    tabs.announce(&run_id, &launch.endpoint, &domain, now, RunPhase::Ended);
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
-    tabs.refresh_held();
+    tabs.release(lock, &run_id, &launch.endpoint, &domain, now)
+        .await;
     // After "Stop trying" nothing more is sent until the person asks, looks included.
     let given_up = report
         .teardown
@@ -339,12 +332,8 @@ async fn drive_pursuit(sinks: Sinks, job: &Job<PursuitJob>) {
         ..
     } = sinks;
     let work = &job.work;
-    let lock = match tabs.acquire(app, &work.endpoint, &work.domain).await {
-        Ok(lock) => lock,
-        Err(refusal) => {
-            app.notify(Notice::error(refusal.message()));
-            return;
-        }
+    let Some(lock) = tabs.acquire_or_say(app, &work.endpoint, &work.domain).await else {
+        return;
     };
     let now = js_sys::Date::now();
     let run_id = match keeper.run_id.get_untracked() {
@@ -393,11 +382,8 @@ async fn drive_pursuit(sinks: Sinks, job: &Job<PursuitJob>) {
             .await
         }
     };
-    tabs.announce(&run_id, &work.endpoint, &work.domain, now, RunPhase::Ended);
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
-    tabs.refresh_held();
+    tabs.release(lock, &run_id, &work.endpoint, &work.domain, now)
+        .await;
     let summary = sinks.summary();
     let watch = (outcome == TeardownOutcome::Done).then(|| Watch {
         ramp_started_ms: summary.ramp_started_ms,

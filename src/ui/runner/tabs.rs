@@ -128,6 +128,38 @@ impl Tabs {
         }
     }
 
+    /// [`Tabs::acquire`], a refusal told on the page: `None` when the lock is not ours.
+    pub async fn acquire_or_say(
+        &self,
+        app: AppState,
+        endpoint: &str,
+        domain: &str,
+    ) -> Option<Option<HeldLock>> {
+        match self.acquire(app, endpoint, domain).await {
+            Ok(lock) => Some(lock),
+            Err(refusal) => {
+                app.notify(Notice::error(refusal.message()));
+                None
+            }
+        }
+    }
+
+    /// The end of a run or pursuit of this tab: the others are told, the lock given back.
+    pub async fn release(
+        &self,
+        lock: Option<HeldLock>,
+        run_id: &str,
+        endpoint: &str,
+        domain: &str,
+        started: f64,
+    ) {
+        self.announce(run_id, endpoint, domain, started, RunPhase::Ended);
+        if let Some(lock) = lock {
+            lock.release().await;
+        }
+        self.refresh_held();
+    }
+
     /// "my_domain is being driven by another tab (run started 14:02:11)".
     pub fn holder(&self, endpoint: &str, domain: &str) -> String {
         let key = locks::domain_lock_name(endpoint, domain);

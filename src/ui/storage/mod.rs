@@ -15,6 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::settings::{self, import_json, parse_server_config, ImportError, ProxyOffer, Settings};
 
+mod raw;
 mod room;
 pub mod runs;
 

@@ -6,7 +6,7 @@ use web_sys::Storage;
 
 use crate::report::history::{self, eviction_order, over_bounds, part_key, RunPart};
 
-use super::runs::{read_index, read_length, update_index, write};
+use super::raw::{read_index, read_length, update_index, write, WriteError};
 
 /// What may be let go to make room.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -15,15 +15,6 @@ pub(super) enum Room {
     Journals,
     /// Ended runs' journals, then those runs whole (recovery records and index entries).
     JournalsThenRuns,
-}
-
-/// Why a write failed.
-#[derive(Debug)]
-pub(super) enum WriteError {
-    /// The storage is full.
-    Quota,
-    /// Anything else (storage disabled, a security error): letting runs go won't help.
-    Other,
 }
 
 /// Writes `value` at `key`; when storage is full, lets ended runs other than `keep` go

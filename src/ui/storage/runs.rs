@@ -25,18 +25,15 @@
 //! save: journals are measured in JavaScript (their length, never copied into wasm) and
 //! that costs a read per run.
 
-use js_sys::{Function, JsString, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Storage;
 
-use super::room::{
-    enforce_bounds, make_room_for, remove_records, write_making_room, Room, WriteError,
-};
+pub use super::raw::is_quota;
+use super::raw::{keys, local_storage, read, read_index, session_storage, update_index, write};
+use super::room::{enforce_bounds, make_room_for, remove_records, write_making_room, Room};
 
 use crate::engine::journal::Journal;
 use crate::report::history::{
-    self, is_run_id, parse_index, parse_part_key, part_key, RunEntry, RunPart, INDEX_KEY,
-    LEGACY_JOURNAL_KEY,
+    self, is_run_id, parse_part_key, part_key, RunEntry, RunPart, LEGACY_JOURNAL_KEY,
 };
 
 /// What became of a save.
@@ -286,84 +283,4 @@ fn migrate_legacy_journal(local: &Storage) -> Option<StoredRun> {
         journal: Some(text),
         from_session: false,
     })
-}
-
-fn local_storage() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn session_storage() -> Option<Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
-fn read(storage: &Storage, key: &str) -> Option<String> {
-    storage.get_item(key).ok().flatten()
-}
-
-pub(super) fn write(storage: &Storage, key: &str, value: &str) -> Result<(), WriteError> {
-    storage.set_item(key, value).map_err(|e| {
-        if is_quota(&e) {
-            WriteError::Quota
-        } else {
-            WriteError::Other
-        }
-    })
-}
-
-/// Whether a `setItem` failure means the storage is full: `QuotaExceededError` (Chromium,
-/// WebKit, Firefox today), Firefox's older `NS_ERROR_DOM_QUOTA_REACHED`, or the legacy
-/// code 22.
-pub fn is_quota(error: &JsValue) -> bool {
-    let name = Reflect::get(error, &JsValue::from_str("name"))
-        .ok()
-        .and_then(|n| n.as_string());
-    let code = Reflect::get(error, &JsValue::from_str("code"))
-        .ok()
-        .and_then(|c| c.as_f64());
-    matches!(
-        name.as_deref(),
-        Some("QuotaExceededError") | Some("NS_ERROR_DOM_QUOTA_REACHED")
-    ) || code == Some(22.0)
-}
-
-/// The length (UTF-16 code units) of the value at `key`, measured in JavaScript so that a
-/// megabyte journal is not copied into wasm to be counted.
-pub(super) fn read_length(storage: &Storage, key: &str) -> Option<u64> {
-    let get_item: Function = Reflect::get(storage, &JsValue::from_str("getItem"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let value: JsString = get_item
-        .call1(storage, &JsValue::from_str(key))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    Some(u64::from(value.length()))
-}
-
-fn keys(storage: &Storage) -> Vec<String> {
-    let count = storage.length().unwrap_or(0);
-    (0..count)
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .collect()
-}
-
-pub(super) fn read_index(storage: &Storage) -> Vec<RunEntry> {
-    read(storage, INDEX_KEY)
-        .map(|text| parse_index(&text))
-        .unwrap_or_default()
-}
-
-/// Reads the index, changes it and writes it back (the key is removed when it is empty).
-pub(super) fn update_index(
-    storage: &Storage,
-    change: impl FnOnce(&mut Vec<RunEntry>),
-) -> Result<(), WriteError> {
-    let mut index = read_index(storage);
-    change(&mut index);
-    if index.is_empty() {
-        let _ = storage.remove_item(INDEX_KEY);
-        return Ok(());
-    }
-    write(storage, INDEX_KEY, &history::index_json(&index))
 }
