@@ -324,13 +324,7 @@ async fn drive_run(sinks: Sinks, job: &Job<Launch>) {
 
 /// A pursuit of capacity 0: the lock, the announcement, the pursuit, then the watch.
 async fn drive_pursuit(sinks: Sinks, job: &Job<PursuitJob>) {
-    let Sinks {
-        app,
-        events,
-        keeper,
-        tabs,
-        ..
-    } = sinks;
+    let (app, events, keeper, tabs) = (sinks.app, sinks.events, sinks.keeper, sinks.tabs);
     let work = &job.work;
     let Some(lock) = tabs.acquire_or_say(app, &work.endpoint, &work.domain).await else {
         return;
