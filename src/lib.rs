@@ -7,7 +7,8 @@
 //!   settings file (JSON import/export). Pure.
 //! * [`engine`]: the plan of a run, the exact requests in order, as data. Pure.
 //! * [`report`]: what the page shows of a run, as data: the step log's lines, filter and
-//!   downloads, the charts' geometry, the live view's counts and VM rows. Pure.
+//!   downloads, the charts' geometry, the live view's counts and VM rows, the HTML run
+//!   report. Pure.
 //! * `ui` (wasm32 only): Leptos components that render settings and reports.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -10,7 +10,7 @@ use super::steplog::LogLine;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Download {
     /// The suggested file name.
-    pub file_name: &'static str,
+    pub file_name: String,
     /// Its media type.
     pub mime: &'static str,
     /// Its content.
@@ -33,7 +33,7 @@ pub fn log_text(lines: &[LogLine]) -> String {
 /// "Download text": every line of the log, whatever the filter shows.
 pub fn text_download(lines: &[LogLine]) -> Download {
     Download {
-        file_name: "phantom-run-log.txt",
+        file_name: "phantom-run-log.txt".to_string(),
         mime: "text/plain",
         text: log_text(lines),
     }
@@ -45,7 +45,7 @@ pub fn journal_download(events: &[Event]) -> Result<Download, JournalError> {
         events: events.to_vec(),
     };
     Ok(Download {
-        file_name: "phantom-run-journal.json",
+        file_name: "phantom-run-journal.json".to_string(),
         mime: "application/json",
         text: journal.to_json()?,
     })

@@ -7,14 +7,20 @@
 //! * [`export`]: the step log as text (Copy, Download text) and the journal as JSON.
 //! * [`series`]: planned capacity, requested capacity and running instances over time.
 //! * [`chart`]: the geometry of the two SVG charts (plan preview and live view).
+//! * [`html`]: the run report, one self-contained HTML file (Download report), with
+//!   its summary ([`summary`], [`figures`]) and the facts the journal lacks ([`facts`]).
 //! * [`vms`]: the live view's instance counts per cloud and state, and the VM list's rows.
 //! * [`history`]: the runs kept in the browser: their storage keys, the index, which
 //!   runs to let go when space runs out, and the key that names one domain on one server.
 
 pub mod chart;
 pub mod export;
+pub mod facts;
+pub mod figures;
 pub mod history;
+pub mod html;
 pub mod series;
 pub mod steplog;
+pub mod summary;
 pub mod time;
 pub mod vms;

@@ -1,11 +1,13 @@
 //! The step log: the lines of [`crate::report::steplog`] with a filter by outcome,
-//! "Copy" and "Download" (text and JSON, [`crate::report::export`]). Server text is
-//! always rendered as text.
+//! "Copy" and "Download" (text and JSON, [`crate::report::export`]; the HTML report,
+//! [`crate::report::html`]). Server text is always rendered as text.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::report::export::{self, Download};
+use crate::report::facts::ReportFacts;
+use crate::report::html::report_download;
 use crate::report::steplog::{log_lines, Filter};
 
 use super::runner::RunState;
@@ -51,7 +53,7 @@ pub fn StepLog() -> impl IntoView {
         });
     };
     let offer = move |download: Result<Download, String>| {
-        let result = download.and_then(|d| storage::download_text(d.file_name, d.mime, &d.text));
+        let result = download.and_then(|d| storage::download_text(&d.file_name, d.mime, &d.text));
         if let Err(e) = result {
             app.notice
                 .set(Some(Notice::error(format!("No download: {e}."))));
@@ -65,7 +67,23 @@ pub fn StepLog() -> impl IntoView {
                 .map_err(|e| e.to_string()),
         )
     };
+    // The report's facts come from the settings (which hold no secret), its endpoint
+    // from the run itself when the page knows it (the settings may have changed since).
+    let download_report = move |_| {
+        let endpoint = match run.keeper.endpoint.get_untracked() {
+            e if e.is_empty() => app.settings.with_untracked(|s| s.endpoint.url.clone()),
+            e => e,
+        };
+        let facts = app
+            .settings
+            .with_untracked(|s| ReportFacts::of(s, &endpoint, js_sys::Date::now()));
+        offer(Ok(run
+            .events
+            .with_untracked(|e| report_download(e, &facts))))
+    };
     let empty = move || lines.with(Vec::is_empty);
+    // Running or finished: whenever the journal holds a run.
+    let no_run = move || run.summary.with(|s| s.started_ms.is_none());
     // The list follows new lines while it is scrolled to its end.
     let list = NodeRef::<leptos::html::Ol>::new();
     let follow = RwSignal::new(true);
@@ -105,6 +123,9 @@ pub fn StepLog() -> impl IntoView {
                 </button>
                 <button type="button" class="secondary" on:click=download_json disabled=empty>
                     "Download JSON"
+                </button>
+                <button type="button" class="secondary" on:click=download_report disabled=no_run>
+                    "Download report"
                 </button>
             </div>
             <Show when=move || !empty() fallback=|| view! { <p class="muted">"No run yet."</p> }>

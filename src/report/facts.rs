@@ -1,0 +1,206 @@
+//! What a report says beyond the journal: the endpoint's address, the profile and
+//! signing scheme, the policy and the ramp's settings ([`ReportFacts`]). The journal
+//! holds neither, so the page takes them from its settings. Only these few typed facts
+//! are taken: the facts cannot carry an access key, a secret, a token, a user name in
+//! the URL or its query, because no field holds one (the address is host and port only,
+//! the ramp is numbers).
+
+use crate::api::Profile;
+use crate::settings::num::{format_seconds, parse_int, parse_seconds_ms};
+use crate::settings::validate::MAX_RUN_MS;
+use crate::settings::{scheme_label, NumText, Policy, RampSettings, RampShape, Settings};
+use crate::sign::{Endpoint, Scheme};
+
+/// Where the endpoint is, as text: `host:port`, without scheme, user, path or query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointAddress {
+    /// `host:port` (an IPv6 host keeps its brackets); empty when no URL was given.
+    pub host_port: String,
+    /// `HTTPS` or `HTTP`, when the URL said which.
+    pub transport: Option<&'static str>,
+}
+
+impl EndpointAddress {
+    /// The address of the endpoint URL `url`. One the strict parser refuses is cut down
+    /// by hand: whatever precedes `://`, a user part before `@`, a path, query or
+    /// fragment are dropped, so nothing but the host and port is ever kept.
+    pub fn of_url(url: &str) -> Self {
+        if let Ok(e) = Endpoint::parse(url) {
+            return Self {
+                host_port: format!("{}:{}", e.host(), e.effective_port()),
+                transport: Some(match e.scheme() {
+                    crate::sign::UrlScheme::Http => "HTTP",
+                    crate::sign::UrlScheme::Https => "HTTPS",
+                }),
+            };
+        }
+        let rest = url.trim();
+        let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        Self {
+            host_port: host.chars().filter(|c| !c.is_whitespace()).collect(),
+            transport: None,
+        }
+    }
+}
+
+/// The ramp's settings, as numbers (`None` where the form holds no valid number).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RampFacts {
+    /// The tutorial's shape: `start`, plus `increment` every `interval` up to `peak`.
+    Tutorial {
+        /// The first capacity.
+        start: Option<u32>,
+        /// Added at every step.
+        increment: Option<u32>,
+        /// Between steps, ms.
+        interval_ms: Option<u64>,
+        /// The highest capacity.
+        peak: Option<u32>,
+    },
+    /// Explicit steps: `(offset ms, capacity)`.
+    Steps {
+        /// The steps, in the form's order.
+        steps: Vec<(Option<u64>, Option<u32>)>,
+    },
+}
+
+/// The ramp's shape and its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RampSummary {
+    /// The shape.
+    pub shape: RampFacts,
+    /// How long the last step is held, ms.
+    pub hold_ms: Option<u64>,
+    /// The capacity set at the end.
+    pub final_capacity: Option<u32>,
+    /// Whether the domain is deleted at the end.
+    pub delete_domain: bool,
+}
+
+fn int(text: &NumText) -> Option<u32> {
+    parse_int(text, 0, u32::MAX).ok()
+}
+
+fn ms(text: &NumText) -> Option<u64> {
+    parse_seconds_ms(text, 0, MAX_RUN_MS).ok()
+}
+
+fn or_unknown<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "?".to_string(), |v| v.to_string())
+}
+
+fn seconds_or_unknown(value: Option<u64>) -> String {
+    value.map_or_else(|| "? s".to_string(), format_seconds)
+}
+
+impl RampSummary {
+    /// The ramp section's numbers.
+    pub fn of(r: &RampSettings) -> Self {
+        let shape = match r.shape {
+            RampShape::Tutorial => RampFacts::Tutorial {
+                start: int(&r.start),
+                increment: int(&r.increment),
+                interval_ms: ms(&r.interval),
+                peak: int(&r.peak),
+            },
+            RampShape::Steps => RampFacts::Steps {
+                steps: r
+                    .steps
+                    .iter()
+                    .map(|s| (ms(&s.offset), int(&s.capacity)))
+                    .collect(),
+            },
+        };
+        Self {
+            shape,
+            hold_ms: ms(&r.hold),
+            final_capacity: int(&r.final_capacity),
+            delete_domain: r.delete_domain,
+        }
+    }
+
+    /// In words: `start at 1, add 1 every 10 s up to 4; hold 60 s; then capacity 0`.
+    pub fn words(&self) -> String {
+        let shape = match &self.shape {
+            RampFacts::Tutorial {
+                start,
+                increment,
+                interval_ms,
+                peak,
+            } => format!(
+                "start at {}, add {} every {} up to {}",
+                or_unknown(*start),
+                or_unknown(*increment),
+                seconds_or_unknown(*interval_ms),
+                or_unknown(*peak)
+            ),
+            RampFacts::Steps { steps } => {
+                let step = |s: &(Option<u64>, Option<u32>)| {
+                    format!("{} at +{}", or_unknown(s.1), seconds_or_unknown(s.0))
+                };
+                let highest = steps.iter().filter_map(|s| s.1).max();
+                match steps.as_slice() {
+                    [] => "no explicit steps".to_string(),
+                    [only] => format!("1 explicit step: {}", step(only)),
+                    [first, .., last] => format!(
+                        "{} explicit steps from {} to {} (highest {})",
+                        steps.len(),
+                        step(first),
+                        step(last),
+                        or_unknown(highest)
+                    ),
+                }
+            }
+        };
+        let end = if self.delete_domain {
+            "; then the domain is deleted"
+        } else {
+            ""
+        };
+        format!(
+            "{shape}; hold {}; then capacity {}{end}",
+            seconds_or_unknown(self.hold_ms),
+            or_unknown(self.final_capacity)
+        )
+    }
+}
+
+/// The facts a report adds to its journal. Built from the settings (never the secret:
+/// there is no field for it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportFacts {
+    /// The endpoint's address.
+    pub endpoint: EndpointAddress,
+    /// Phantom or AWS-compatible.
+    pub profile: Profile,
+    /// How requests were signed.
+    pub scheme: Scheme,
+    /// The domain's policy.
+    pub policy: Policy,
+    /// The ramp's settings.
+    pub ramp: RampSummary,
+    /// When the report was written, ms since the epoch.
+    pub written_ms: f64,
+}
+
+impl ReportFacts {
+    /// The facts of `settings` for the run at `endpoint_url` (the run's own endpoint
+    /// when known, else the settings'), written at `written_ms`.
+    pub fn of(settings: &Settings, endpoint_url: &str, written_ms: f64) -> Self {
+        Self {
+            endpoint: EndpointAddress::of_url(endpoint_url),
+            profile: settings.endpoint.profile,
+            scheme: settings.endpoint.scheme,
+            policy: settings.domain.policy,
+            ramp: RampSummary::of(&settings.ramp),
+            written_ms,
+        }
+    }
+
+    /// `Phantom, Signature V2, HmacSHA256`.
+    pub fn signing_words(&self) -> String {
+        format!("{}, {}", self.profile.label(), scheme_label(self.scheme))
+    }
+}
