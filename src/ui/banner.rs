@@ -87,7 +87,7 @@ pub fn TeardownBanner(
             t.outcome.may_leave_running()
                 && run.summary.with(JournalSummary::capacity_may_be_running)
         });
-        abandoned.filter(|_| !busy).map(|t| {
+        abandoned.filter(|_| !busy && run.opened.get().is_none()).map(|t| {
             let domain = run
                 .summary
                 .with(|s| s.domain.clone())

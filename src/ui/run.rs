@@ -211,9 +211,11 @@ fn RunStatus() -> impl IntoView {
             })
         })
     });
-    let phase = move || {
-        run.summary
-            .with(|s| phase_text(s, last_stage.get(), run.active.get()))
+    let phase = move || match run.opened.get() {
+        Some(name) => format!("Opened from {name} (read-only)"),
+        None => run
+            .summary
+            .with(|s| phase_text(s, last_stage.get(), run.active.get())),
     };
     let progress = move || {
         run.summary.with(|s| {

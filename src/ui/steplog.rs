@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::report::export::{self, Download};
 use crate::report::facts::ReportFacts;
@@ -81,6 +82,33 @@ pub fn StepLog() -> impl IntoView {
             .events
             .with_untracked(|e| report_download(e, &facts))))
     };
+    // "Open a run": a journal file, shown read-only.
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let choose_file = move |_| {
+        if let Some(input) = picker.get_untracked() {
+            input.click();
+        }
+    };
+    let open_file = move |ev: web_sys::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        // Let the same file be chosen again later.
+        input.set_value("");
+        let name = file.name();
+        spawn_local(async move {
+            match storage::read_journal_file(file).await {
+                Ok(journal) => run.open(app, journal, name),
+                Err(e) => app.notify(Notice::error(format!("Not opened: {e}."))),
+            }
+        });
+    };
     let empty = move || lines.with(Vec::is_empty);
     // Running or finished: whenever the journal holds a run.
     let no_run = move || run.summary.with(|s| s.started_ms.is_none());
@@ -127,6 +155,24 @@ pub fn StepLog() -> impl IntoView {
                 <button type="button" class="secondary" on:click=download_report disabled=no_run>
                     "Download report"
                 </button>
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=choose_file
+                    disabled=move || run.active.get() || run.pursuing.get()
+                >
+                    "Open a run"
+                </button>
+                <input
+                    id="open-run"
+                    class="file-input"
+                    type="file"
+                    accept="application/json,.json"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    node_ref=picker
+                    on:change=open_file
+                />
             </div>
             <Show when=move || !empty() fallback=|| view! { <p class="muted">"No run yet."</p> }>
                 <ol class="step-log" aria-live="polite" node_ref=list on:scroll=on_scroll>

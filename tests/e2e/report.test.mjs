@@ -114,3 +114,45 @@ test('Download report writes one self-contained HTML file that opens offline wit
     await close();
   }
 });
+
+test('Open a run shows a downloaded journal read-only in a fresh page, offering nothing and sending nothing', async () => {
+  const { sim, page, openPage, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: { interval: 1, hold: 3 } });
+  try {
+    await runButton(page).click();
+    await waitForLine(page, 'Run finished', 30_000);
+    const lines = await logLines(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download JSON', exact: true }).click(),
+    ]);
+    const saved = path.join(OUTPUT, `journal-${process.pid}.json`);
+    await download.saveAs(saved);
+    // The run's own page goes (its watch after the end would write its records again).
+    await page.close();
+
+    // A fresh page of the same browser, the stored run cleared, opens the file.
+    const other = await openPage();
+    await other.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('pde.run')) localStorage.removeItem(k); });
+    await other.reload();
+    const sentBefore = (await sim.log()).length;
+    const [chooser] = await Promise.all([
+      other.waitForEvent('filechooser'),
+      other.getByRole('button', { name: 'Open a run', exact: true }).click(),
+    ]);
+    await chooser.setFiles(saved);
+    await other.locator('.step-log .log-line').nth(lines - 1).waitFor({ timeout: 10_000 });
+    assert.equal(await logLines(other), lines);
+    assert.match(await other.locator('.run-status .phase').innerText(), /Opened from journal-\d+\.json \(read-only\)/);
+    assert.match(await other.locator('#notice').innerText(), /Opened .*read-only/);
+    assert.equal(await other.getByRole('button', { name: 'Scale this domain to 0' }).count(), 0);
+    assert.equal(await other.locator('.teardown-banner').count(), 0);
+    await other.waitForTimeout(1500);
+    assert.equal((await sim.log()).length, sentBefore, 'opening a run sent a request');
+    // Nothing of it is stored: a reload shows no run.
+    await other.reload();
+    await other.locator('.run-status .phase').waitFor();
+    assert.match(await other.locator('.run-status .phase').innerText(), /No run yet/);
+  } finally {
+    await close();
+  }
+});

@@ -44,6 +44,9 @@ pub struct RunState {
     /// A teardown found pending at load waits for the credentials (the secret is not
     /// remembered): it resumes as soon as they are entered.
     pub awaiting_credentials: RwSignal<bool>,
+    /// The journal shown was opened from a file (its name): read-only, nothing is
+    /// offered or sent for it and nothing of it is stored.
+    pub opened: RwSignal<Option<String>>,
     /// The summary of `events`.
     pub summary: Memo<JournalSummary>,
     /// The last teardown's end in the journal.
@@ -90,6 +93,7 @@ impl RunState {
             interrupted: RwSignal::new(false),
             recovered: RwSignal::new(None),
             awaiting_credentials: RwSignal::new(false),
+            opened: RwSignal::new(None),
             summary,
             last_teardown,
             instances: jobs.instances(),
@@ -220,6 +224,7 @@ impl RunState {
             return;
         };
         self.stop_watching();
+        self.opened.set(None);
         launch.endpoint = app.settings.with_untracked(|s| s.endpoint.url.clone());
         self.stop.set_value(Some(launch.controls.stop.clone()));
         self.teardown
@@ -229,6 +234,30 @@ impl RunState {
             client: Rc::new(client),
             work: launch,
         }));
+    }
+
+    /// Shows a journal read from a file ("Open a run"): read-only, so nothing is offered
+    /// for it (its domain may be anyone's now) and nothing of it is stored. Refused while
+    /// this page runs or tears down.
+    pub fn open(&self, app: AppState, journal: crate::engine::journal::Journal, name: String) {
+        if self.busy() {
+            app.notify(Notice::error(
+                "A run or teardown is under way in this page: open the file once it has ended.",
+            ));
+            return;
+        }
+        self.stop_watching();
+        self.keeper.run_id.set(None);
+        self.keeper.endpoint.set(String::new());
+        self.interrupted.set(false);
+        self.recovered.set(None);
+        self.awaiting_credentials.set(false);
+        let events = journal.events.len();
+        self.events.set(journal.events);
+        app.notify(Notice::info(format!(
+            "Opened {name}: {events} events, shown read-only (nothing is sent for it)."
+        )));
+        self.opened.set(Some(name));
     }
 
     /// Asks the run to stop (harmless when repeated or when nothing runs).

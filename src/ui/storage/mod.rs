@@ -159,6 +159,29 @@ pub async fn read_settings_file(file: web_sys::File) -> Result<Settings, UploadE
     Ok(import_json(&text)?)
 }
 
+/// The largest run journal "Open a run" reads: a day-long run's journal is a few tens
+/// of megabytes; anything larger is not one of ours.
+pub const MAX_JOURNAL_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// Reads a journal file ("Download JSON" of the page, or `phantom-de-run --journal`).
+pub async fn read_journal_file(
+    file: web_sys::File,
+) -> Result<crate::engine::journal::Journal, String> {
+    let size = file.size();
+    if size > MAX_JOURNAL_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB; a run journal is at most 64 MB",
+            (size / 1_048_576.0).ceil()
+        ));
+    }
+    let text = JsFuture::from(file.text())
+        .await
+        .map_err(|_| "the file could not be read".to_string())?
+        .as_string()
+        .ok_or_else(|| "the file could not be read".to_string())?;
+    crate::engine::journal::Journal::from_json(&text).map_err(|e| e.to_string())
+}
+
 /// Asks the page's server which proxies it offers. A 404, a failure, a malformed answer
 /// or no answer within 3 s all mean none.
 pub async fn fetch_server_offers() -> Vec<ProxyOffer> {
