@@ -9,6 +9,8 @@
 //! * [`report`]: what the page shows of a run, as data: the step log's lines, filter and
 //!   downloads, the charts' geometry, the live view's counts and VM rows. Pure.
 //! * `ui` (wasm32 only): Leptos components that render settings and reports.
+//! * [`headless`] (native only): the same engine without a browser, the
+//!   `phantom-de-run` binary's edge (native transport and clock, flags, output, signals).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -19,5 +21,7 @@ pub mod settings;
 pub mod sign;
 
 pub mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod headless;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
