@@ -4,6 +4,8 @@
 //! headless hints, the plan and options exactly as the page builds them, and the
 //! refusal of shapes this runner does not run (naming the page).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,8 @@
 //! the tutorial defaults (the settings module's own `export_json`), and the runner reads
 //! it as it is. `PDE_WRITE_EXAMPLES=1 cargo test --test headless_example` rewrites it.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use phantom_de::headless::inputs::read_settings;
 use phantom_de::settings::{export_json, Settings};
 

@@ -4,6 +4,8 @@
 //! by moto's own account; a wrong secret is exit 1 with moto's message. Built only with
 //! `--features moto` (moto from `.venv`), like `tests/api_moto.rs`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "support/moto.rs"]
 mod moto;
 #[path = "support/native.rs"]

@@ -9,6 +9,8 @@
 //! flags are exit 2 with nothing sent; `--dry-run` prints the plan and sends nothing.
 //! The secret never appears in anything the runner writes.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "support/native.rs"]
 mod native;
 #[path = "support/sim.rs"]
@@ -258,30 +260,75 @@ fn in_plan_order<T: Clone>(list: &[(String, T)], key: impl Fn(&T) -> String) -> 
     out
 }
 
+/// One run's setting: its own simulator, scratch directory, settings file and journal.
+struct Case {
+    sim: sim::Sim,
+    dir: PathBuf,
+    settings: PathBuf,
+    journal: PathBuf,
+}
+
+impl Case {
+    fn new(name: &str, sim_args: &[&str], settings: &Settings) -> Self {
+        let dir = scratch(name);
+        Self {
+            sim: start_sim(sim_args),
+            settings: write_settings(&dir, settings),
+            journal: dir.join("journal.json"),
+            dir,
+        }
+    }
+
+    /// The runner with `secret`, `extra` flags, `--journal` and the settings file.
+    fn runner(&self, secret: &str, extra: &[&str]) -> Command {
+        let mut command = runner(&self.sim.url, secret, extra);
+        command
+            .arg("--journal")
+            .arg(&self.journal)
+            .arg(&self.settings);
+        command
+    }
+
+    /// Starts the runner and waits until the domain's capacity is at least `capacity`.
+    fn spawn_until(&self, capacity: u64) -> Child {
+        let child = self.runner(SECRET, &[]).spawn().expect("starts");
+        wait_until(
+            &format!("capacity {capacity}"),
+            Duration::from_secs(15),
+            || desired(&self.sim, "my_domain").is_some_and(|d| d >= capacity),
+        );
+        child
+    }
+
+    fn journal(&self) -> Journal {
+        read_journal(&self.journal)
+    }
+
+    fn journal_text(&self) -> String {
+        std::fs::read_to_string(&self.journal).expect("the journal file")
+    }
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[test]
 fn the_exported_tutorial_ramp_completes_with_the_pages_requests_in_the_pages_order() {
-    let sim = start_sim(&[]);
-    let dir = scratch("tutorial");
     let settings = tutorial("0.25", "0.5", 0);
-    let path = write_settings(&dir, &settings);
-    let journal_path = dir.join("journal.json");
-    let ran = run(runner(
-        &sim.url,
-        SECRET,
-        &[
-            "--journal",
-            journal_path.to_str().expect("path"),
-            path.to_str().expect("path"),
-        ],
-    ));
+    let case = Case::new("tutorial", &[], &settings);
+    let sim = &case.sim;
+    let ran = run(case.runner(SECRET, &[]));
     assert_eq!(ran.code(), Some(0), "{}\n{}", ran.stdout, ran.stderr);
     ran.assert_no_secret(SECRET);
-    assert_eq!(desired(&sim, "my_domain"), Some(0));
+    assert_eq!(desired(sim, "my_domain"), Some(0));
 
     // The same requests, in the same order, as the page's plan of the same settings.
     let plan = Plan::from_settings(&settings).expect("plans");
     let expected = expected_requests(&plan);
-    let log = sim_log(&sim);
+    let log = sim_log(sim);
     let got: Vec<(String, Vec<(String, String)>)> = log
         .iter()
         .map(|(action, params)| {
@@ -320,11 +367,13 @@ fn the_exported_tutorial_ramp_completes_with_the_pages_requests_in_the_pages_ord
         .all(|(_, p)| p.get("AWSAccessKeyId").and_then(Value::as_str) == Some(AK)));
 
     // stdout is the page's "Download text" of the journal the runner wrote.
-    let journal = read_journal(&journal_path);
+    let journal = case.journal();
     assert_eq!(ran.stdout, log_text(&log_lines(&journal.events)));
     assert!(journal.summary().ended());
-    let text = std::fs::read_to_string(&journal_path).expect("journal");
-    assert!(!text.contains(SECRET), "the journal holds no secret");
+    assert!(
+        !case.journal_text().contains(SECRET),
+        "the journal holds no secret"
+    );
     assert!(ran
         .stdout
         .contains("CreateLaunchConfiguration\tmy_launch_config@hotel\tok"));
@@ -334,26 +383,12 @@ fn the_exported_tutorial_ramp_completes_with_the_pages_requests_in_the_pages_ord
         "{}",
         ran.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn json_lines_are_the_journals_events_and_timing_is_reported() {
-    let sim = start_sim(&[]);
-    let dir = scratch("json");
-    let path = write_settings(&dir, &tutorial("0.2", "0.6", 1));
-    let journal_path = dir.join("journal.json");
-    let ran = run(runner(
-        &sim.url,
-        SECRET,
-        &[
-            "--json",
-            "--timing",
-            "--journal",
-            journal_path.to_str().expect("path"),
-            path.to_str().expect("path"),
-        ],
-    ));
+    let case = Case::new("json", &[], &tutorial("0.2", "0.6", 1));
+    let ran = run(case.runner(SECRET, &["--json", "--timing"]));
     assert_eq!(ran.code(), Some(0), "{}", ran.stderr);
     ran.assert_no_secret(SECRET);
     let events: Vec<Event> = ran
@@ -361,7 +396,7 @@ fn json_lines_are_the_journals_events_and_timing_is_reported() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
-    assert_eq!(events, read_journal(&journal_path).events);
+    assert_eq!(events, case.journal().events);
     assert!(
         events.iter().any(|e| matches!(e, Event::Monitor(_))),
         "the monitor looked"
@@ -379,29 +414,13 @@ fn json_lines_are_the_journals_events_and_timing_is_reported() {
         "{}",
         ran.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn sigint_mid_ramp_ends_with_capacity_zero() {
-    let sim = start_sim(&[]);
-    let dir = scratch("sigint");
-    let path = write_settings(&dir, &tutorial("1", "30", 1));
-    let journal_path = dir.join("journal.json");
-    let child = runner(
-        &sim.url,
-        SECRET,
-        &[
-            "--journal",
-            journal_path.to_str().expect("path"),
-            path.to_str().expect("path"),
-        ],
-    )
-    .spawn()
-    .expect("starts");
-    wait_until("capacity 2", Duration::from_secs(15), || {
-        desired(&sim, "my_domain").is_some_and(|d| d >= 2)
-    });
+    let case = Case::new("sigint", &[], &tutorial("1", "30", 1));
+    let sim = &case.sim;
+    let child = case.spawn_until(2);
     signal(&child, "INT");
     let ran = wait(child, Duration::from_secs(20));
     assert_eq!(
@@ -411,7 +430,7 @@ fn sigint_mid_ramp_ends_with_capacity_zero() {
         ran.stderr
     );
     ran.assert_no_secret(SECRET);
-    assert_eq!(desired(&sim, "my_domain"), Some(0));
+    assert_eq!(desired(sim, "my_domain"), Some(0));
     assert!(ran.stderr.contains("SIGINT: stopping"), "{}", ran.stderr);
     assert!(ran.stdout.contains("\tStop\t"), "{}", ran.stdout);
     assert!(
@@ -420,10 +439,10 @@ fn sigint_mid_ramp_ends_with_capacity_zero() {
         "{}",
         ran.stdout
     );
-    let journal = read_journal(&journal_path);
+    let journal = case.journal();
     assert_eq!(ran.stdout, log_text(&log_lines(&journal.events)));
     assert!(journal.summary().ended());
-    let last = sim_log(&sim)
+    let last = sim_log(sim)
         .into_iter()
         .rev()
         .find(|(a, _)| a == "SetDesiredCapacity")
@@ -432,37 +451,21 @@ fn sigint_mid_ramp_ends_with_capacity_zero() {
         last.1.get("DesiredCapacity").and_then(Value::as_str),
         Some("0")
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_second_signal_in_the_teardown_is_ignored_and_a_third_gives_up() {
-    let sim = start_sim(&[]);
-    let dir = scratch("give-up");
-    let path = write_settings(&dir, &tutorial("1", "30", 0));
-    let journal_path = dir.join("journal.json");
-    let child = runner(
-        &sim.url,
-        SECRET,
-        &[
-            "--journal",
-            journal_path.to_str().expect("path"),
-            path.to_str().expect("path"),
-        ],
-    )
-    .spawn()
-    .expect("starts");
-    wait_until("capacity 1", Duration::from_secs(15), || {
-        desired(&sim, "my_domain").is_some_and(|d| d >= 1)
-    });
+    let case = Case::new("give-up", &[], &tutorial("1", "30", 0));
+    let sim = &case.sim;
+    let child = case.spawn_until(1);
     // From now on every SetDesiredCapacity fails: the teardown cannot succeed.
     sim_faults(
-        &sim,
+        sim,
         r#"{"force": [{"action": "SetDesiredCapacity", "kind": "html400"}]}"#,
     );
     signal(&child, "TERM");
     wait_until("a teardown attempt", Duration::from_secs(10), || {
-        sim_log(&sim).iter().rev().any(|(a, p)| {
+        sim_log(sim).iter().rev().any(|(a, p)| {
             a == "SetDesiredCapacity"
                 && p.get("DesiredCapacity").and_then(Value::as_str) == Some("0")
         })
@@ -485,55 +488,45 @@ fn a_second_signal_in_the_teardown_is_ignored_and_a_third_gives_up() {
         "{}",
         ran.stderr
     );
-    assert!(desired(&sim, "my_domain").is_some_and(|d| d >= 1));
+    assert!(desired(sim, "my_domain").is_some_and(|d| d >= 1));
     // The journal is whole and says what happened (given up, or a teardown pending).
-    let journal = read_journal(&journal_path);
+    let journal = case.journal();
     let summary = journal.summary();
     assert!(
         summary.pending_teardown.is_some() || ran.stdout.contains("STOPPED TRYING"),
         "{}",
         ran.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_throttled_endpoint_still_completes() {
-    let sim = start_sim(&["--force", "SetDesiredCapacity=throttlex2"]);
-    let dir = scratch("throttled");
-    let path = write_settings(&dir, &tutorial("0.3", "0.5", 0));
-    let ran = run(runner(&sim.url, SECRET, &[path.to_str().expect("path")]));
+    let case = Case::new(
+        "throttled",
+        &["--force", "SetDesiredCapacity=throttlex2"],
+        &tutorial("0.3", "0.5", 0),
+    );
+    let sim = &case.sim;
+    let ran = run(case.runner(SECRET, &[]));
     assert_eq!(ran.code(), Some(0), "{}\n{}", ran.stdout, ran.stderr);
     assert!(
         ran.stdout.contains("ok after retrying 2 times"),
         "{}",
         ran.stdout
     );
-    assert_eq!(desired(&sim, "my_domain"), Some(0));
-    let throttled = sim_log(&sim)
+    assert_eq!(desired(sim, "my_domain"), Some(0));
+    let throttled = sim_log(sim)
         .iter()
         .filter(|(a, _)| a == "SetDesiredCapacity")
         .count();
     assert_eq!(throttled, 5 + 2, "five steps, two of them throttled first");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_bad_secret_is_exit_1_with_the_servers_message_and_never_shown() {
-    let sim = start_sim(&[]);
-    let dir = scratch("bad-secret");
-    let path = write_settings(&dir, &tutorial("0.25", "0.5", 0));
+    let case = Case::new("bad-secret", &[], &tutorial("0.25", "0.5", 0));
     let wrong = "not-the-secret/0123456789+abcdefghij=";
-    let journal_path = dir.join("journal.json");
-    let ran = run(runner(
-        &sim.url,
-        wrong,
-        &[
-            "--journal",
-            journal_path.to_str().expect("path"),
-            path.to_str().expect("path"),
-        ],
-    ));
+    let ran = run(case.runner(wrong, &[]));
     assert_eq!(ran.code(), Some(1), "{}\n{}", ran.stdout, ran.stderr);
     ran.assert_no_secret(wrong);
     ran.assert_no_secret(SECRET);
@@ -544,10 +537,10 @@ fn a_bad_secret_is_exit_1_with_the_servers_message_and_never_shown() {
         ran.stderr
     );
     assert!(ran.stderr.contains("failed during"), "{}", ran.stderr);
-    let text = std::fs::read_to_string(&journal_path).expect("journal");
-    assert!(!text.contains(wrong));
-    assert!(sim_log(&sim).iter().all(|(a, _)| a != "SetDesiredCapacity"));
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!case.journal_text().contains(wrong));
+    assert!(sim_log(&case.sim)
+        .iter()
+        .all(|(a, _)| a != "SetDesiredCapacity"));
 }
 
 #[test]

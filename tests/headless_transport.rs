@@ -6,6 +6,8 @@
 //! with a certificate that is trusted (`--ca-file`), not trusted, or accepted anyway
 //! (`--insecure`).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;

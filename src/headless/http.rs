@@ -238,7 +238,7 @@ pub fn read_response<W: Wire>(
     } else if let Some(length) = response.content_length() {
         reader.exactly(length)?
     } else {
-        reader.to_end()?
+        reader.until_closed()?
     };
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     response.body = String::from_utf8_lossy(text).into_owned();
@@ -377,7 +377,7 @@ impl<W: Wire> Reader<'_, W> {
     }
 
     /// Everything until the connection ends, at most the cap.
-    fn to_end(&mut self) -> Result<Vec<u8>, TransportError> {
+    fn until_closed(&mut self) -> Result<Vec<u8>, TransportError> {
         loop {
             if self.buf.len() as u64 > MAX_ANSWER_BYTES {
                 return Err(cut_at_cap());

@@ -87,18 +87,17 @@ impl Output {
         self.progress.is_some()
     }
 
-    fn record(&self, event: &Event) -> Option<String> {
-        self.recorder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(event)
+    /// Does `write` with the recorder, and says a failed write of the journal file.
+    fn record(&mut self, write: impl FnOnce(&mut Recorder) -> Option<String>) {
+        let failure = write(&mut self.recorder.lock().unwrap_or_else(|p| p.into_inner()));
+        if let Some(failure) = failure {
+            self.message(&format!("warning: {failure}"));
+        }
     }
 
     /// One event of the journal: recorded, logged, and taken into the progress.
     pub fn event(&mut self, event: &Event) {
-        if let Some(failure) = self.record(event) {
-            self.message(&format!("warning: {failure}"));
-        }
+        self.record(|r| r.push(event));
         if let Some(progress) = &mut self.progress {
             progress.apply(event);
         }
@@ -121,14 +120,7 @@ impl Output {
     /// Redraws the progress line for `now_ms` and writes the journal file if it is
     /// behind.
     pub fn tick(&mut self, now_ms: f64) {
-        let failure = self
-            .recorder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .flush_if_due();
-        if let Some(failure) = failure {
-            self.message(&format!("warning: {failure}"));
-        }
+        self.record(Recorder::flush_if_due);
         let Some(progress) = &self.progress else {
             return;
         };
@@ -142,14 +134,7 @@ impl Output {
     /// Clears the progress line and writes the journal file's last state.
     pub fn finish(&mut self) {
         self.clear_progress();
-        let failure = self
-            .recorder
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .flush();
-        if let Some(failure) = failure {
-            self.message(&format!("warning: {failure}"));
-        }
+        self.record(Recorder::flush);
         let _ = io::stdout().flush();
     }
 

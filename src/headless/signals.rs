@@ -42,8 +42,8 @@ pub enum SignalAction {
 pub struct SignalCount(u32);
 
 impl SignalCount {
-    /// What the next signal does.
-    pub fn next(&mut self) -> SignalAction {
+    /// One more signal arrived: what it does.
+    pub fn arrived(&mut self) -> SignalAction {
         self.0 = self.0.saturating_add(1);
         match self.0 {
             1 => SignalAction::Stop,
@@ -107,7 +107,7 @@ pub fn listen(watch: RunWatch) -> io::Result<()> {
                 } else {
                     "SIGINT"
                 };
-                let action = count.next();
+                let action = count.arrived();
                 say(&message(action, name, &watch));
                 match action {
                     SignalAction::Stop => {
