@@ -331,16 +331,18 @@ impl<W: Wire> Reader<'_, W> {
     fn head(&mut self) -> Result<Vec<u8>, TransportError> {
         let mut searched = 0;
         loop {
-            let found = self.buf[searched..]
+            // The earliest end of the head: CRLF CRLF, or (from a sloppy server) LF LF.
+            let rest = &self.buf[searched..];
+            let crlf = rest
                 .windows(4)
                 .position(|w| w == b"\r\n\r\n")
-                .map(|i| (searched + i, 4))
-                .or_else(|| {
-                    self.buf[searched..]
-                        .windows(2)
-                        .position(|w| w == b"\n\n")
-                        .map(|i| (searched + i, 2))
-                });
+                .map(|i| (i, 4));
+            let lf = rest.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2));
+            let found = match (crlf, lf) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+            .map(|(i, len)| (searched + i, len));
             if let Some((at, len)) = found {
                 let head = self.take(at);
                 self.take(len);
