@@ -10,6 +10,8 @@
 //!   downloads, the charts' geometry, the live view's counts and VM rows, the HTML run
 //!   report. Pure.
 //! * `ui` (wasm32 only): Leptos components that render settings and reports.
+//! * [`headless`] (native only): the same engine without a browser, the
+//!   `phantom-de-run` binary's edge (native transport and clock, flags, output, signals).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -20,5 +22,7 @@ pub mod settings;
 pub mod sign;
 
 pub mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod headless;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -17,15 +17,24 @@ pub struct Download {
     pub text: String,
 }
 
+/// The header line of [`log_text`] (without its line break).
+pub const LOG_TEXT_HEADER: &str = "time (UTC)\ttiming\taction\ttarget\toutcome\trequest id";
+
+/// One line of [`log_text`] (without its line break): the fields, tab-separated.
+pub fn log_line_text(l: &LogLine) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}",
+        l.time, l.timing, l.action, l.target, l.outcome, l.request_id
+    )
+}
+
 /// The lines as tab-separated text with a header, one per line; what Copy puts on the
 /// clipboard.
 pub fn log_text(lines: &[LogLine]) -> String {
-    let mut out = String::from("time (UTC)\ttiming\taction\ttarget\toutcome\trequest id\n");
+    let mut out = format!("{LOG_TEXT_HEADER}\n");
     for l in lines {
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\n",
-            l.time, l.timing, l.action, l.target, l.outcome, l.request_id
-        ));
+        out.push_str(&log_line_text(l));
+        out.push('\n');
     }
     out
 }

@@ -160,47 +160,57 @@ pub fn log_lines(events: &[Event]) -> Vec<LogLine> {
         .collect();
     events
         .iter()
-        .filter_map(|event| match event {
-            Event::RunStarted(e) => Some(LogLine::info(
-                e.at_ms,
-                "Run started",
-                format!(
-                    "domain {}, {} requests planned, {} timed steps",
-                    e.domain,
-                    e.planned_requests,
-                    e.schedule.len()
-                ),
-            )),
-            Event::RequestSent(e) => (!answered.contains(&e.no)).then(|| pending_line(e)),
-            Event::Monitor(m) => failed_look_line(m),
-            Event::RequestDone(e) => Some(request_line(e)),
-            Event::RampStarted(e) => Some(LogLine::info(
-                e.at_ms,
-                "Ramp started",
-                if e.domain_created {
-                    "domain created: ramp time 0".to_string()
-                } else {
-                    "existing domain kept: ramp time 0".to_string()
-                },
-            )),
-            Event::RampStep(e) => Some(step_line(e)),
-            Event::StopRequested(e) => Some(LogLine::info(
-                e.at_ms,
-                "Stop",
-                format!("requested during {}", e.stage),
-            )),
-            Event::TeardownStarted(e) => Some(teardown_started_line(e)),
-            Event::TeardownRetry(e) => Some(teardown_retry_line(e)),
-            Event::Teardown(e) => Some(teardown_line(e)),
-            Event::RunFinished(e) => Some(LogLine::info(
-                e.at_ms,
-                "Run finished",
-                end_text(&e.report.end),
-            )),
-            Event::Settled(e) => Some(settlement_line(&Settlement::Settled(e.clone()))),
-            Event::NotSettled(e) => Some(settlement_line(&Settlement::NotSettled(e.clone()))),
-        })
+        .filter(|event| !matches!(event, Event::RequestSent(e) if answered.contains(&e.no)))
+        .filter_map(event_line)
         .collect()
+}
+
+/// The line of one event, as [`log_lines`] writes it, for a log written as the run goes
+/// (the headless runner's stdout). A [`Event::RequestSent`] gets its "no answer recorded
+/// yet" line here: a caller that streams skips it and writes the line of its
+/// [`Event::RequestDone`], which always follows. `None` for events the log does not
+/// show (a look at the domain that succeeded).
+pub fn event_line(event: &Event) -> Option<LogLine> {
+    match event {
+        Event::RunStarted(e) => Some(LogLine::info(
+            e.at_ms,
+            "Run started",
+            format!(
+                "domain {}, {} requests planned, {} timed steps",
+                e.domain,
+                e.planned_requests,
+                e.schedule.len()
+            ),
+        )),
+        Event::RequestSent(e) => Some(pending_line(e)),
+        Event::Monitor(m) => failed_look_line(m),
+        Event::RequestDone(e) => Some(request_line(e)),
+        Event::RampStarted(e) => Some(LogLine::info(
+            e.at_ms,
+            "Ramp started",
+            if e.domain_created {
+                "domain created: ramp time 0".to_string()
+            } else {
+                "existing domain kept: ramp time 0".to_string()
+            },
+        )),
+        Event::RampStep(e) => Some(step_line(e)),
+        Event::StopRequested(e) => Some(LogLine::info(
+            e.at_ms,
+            "Stop",
+            format!("requested during {}", e.stage),
+        )),
+        Event::TeardownStarted(e) => Some(teardown_started_line(e)),
+        Event::TeardownRetry(e) => Some(teardown_retry_line(e)),
+        Event::Teardown(e) => Some(teardown_line(e)),
+        Event::RunFinished(e) => Some(LogLine::info(
+            e.at_ms,
+            "Run finished",
+            end_text(&e.report.end),
+        )),
+        Event::Settled(e) => Some(settlement_line(&Settlement::Settled(e.clone()))),
+        Event::NotSettled(e) => Some(settlement_line(&Settlement::NotSettled(e.clone()))),
+    }
 }
 
 /// A request sent whose answer the journal does not hold.
