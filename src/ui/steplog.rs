@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::report::export::{self, Download};
 use crate::report::facts::ReportFacts;
@@ -90,17 +89,9 @@ pub fn StepLog() -> impl IntoView {
         }
     };
     let open_file = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = storage::chosen_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        // Let the same file be chosen again later.
-        input.set_value("");
         let name = file.name();
         spawn_local(async move {
             match storage::read_journal_file(file).await {

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use super::state::{AppState, Notice};
 use super::storage;
@@ -20,17 +19,9 @@ pub fn Toolbar() -> impl IntoView {
         });
     };
     let import = move |ev: web_sys::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = storage::chosen_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        // Let the same file be chosen again later.
-        input.set_value("");
         spawn_local(async move {
             let notice = match storage::read_settings_file(file).await {
                 Ok(mut imported) => {

@@ -131,6 +131,17 @@ pub fn download_settings(s: &Settings) -> Result<(), String> {
     )
 }
 
+/// The file just chosen in the `<input type="file">` that `ev` came from, the input
+/// cleared so that the same file can be chosen again later.
+pub fn chosen_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|f| f.get(0))?;
+    input.set_value("");
+    Some(file)
+}
+
 /// Why an uploaded file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
