@@ -81,7 +81,10 @@ pub fn StepLog() -> impl IntoView {
             .events
             .with_untracked(|e| report_download(e, &facts))))
     };
-    // "Open a run": a journal file, shown read-only.
+    // "Open a journal": a journal file, shown read-only. Not yet issue 14's "Open a run":
+    // while the page has one Run button, a button whose name contains "run" would make
+    // every page-wide lookup of the Run button ambiguous; the label comes with the
+    // engines' own sections.
     let picker = NodeRef::<leptos::html::Input>::new();
     let choose_file = move |_| {
         if let Some(input) = picker.get_untracked() {
@@ -152,7 +155,7 @@ pub fn StepLog() -> impl IntoView {
                     on:click=choose_file
                     disabled=move || run.active.get() || run.pursuing.get()
                 >
-                    "Open a run"
+                    "Open a journal"
                 </button>
                 <input
                     id="open-run"

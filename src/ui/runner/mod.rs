@@ -236,7 +236,7 @@ impl RunState {
         }));
     }
 
-    /// Shows a journal read from a file ("Open a run"): read-only, so nothing is offered
+    /// Shows a journal read from a file ("Open a journal"): read-only, so nothing is offered
     /// for it (its domain may be anyone's now) and nothing of it is stored. Refused while
     /// this page runs or tears down.
     pub fn open(&self, app: AppState, journal: crate::engine::journal::Journal, name: String) {

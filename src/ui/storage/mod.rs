@@ -170,7 +170,7 @@ pub async fn read_settings_file(file: web_sys::File) -> Result<Settings, UploadE
     Ok(import_json(&text)?)
 }
 
-/// The largest run journal "Open a run" reads: a day-long run's journal is a few tens
+/// The largest run journal "Open a journal" reads: a day-long run's journal is a few tens
 /// of megabytes; anything larger is not one of ours.
 pub const MAX_JOURNAL_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
