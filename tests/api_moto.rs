@@ -2,6 +2,7 @@
 //! profile): all ten actions, and a wrong secret / unknown key classified as
 //! authentication errors. Built only with `--features moto` (it needs moto from `.venv`):
 //! `scripts/test python` runs it.
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/moto.rs"]
 mod moto;
@@ -27,7 +28,7 @@ fn client(url: &str, access_key: &str, secret: &str) -> Client<NativeTransport, 
     Client::new(
         config,
         credentials,
-        NativeTransport,
+        native::transport(),
         SystemClock,
         Box::new(|| 0.5),
     )

@@ -2,6 +2,7 @@
 //! independent reading of PHANTOM.md: every Phantom scheme is accepted, the ten actions
 //! behave as Phantom's do, errors come back typed, the clock is corrected from the
 //! server's Date, and forced faults are retried.
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/native.rs"]
 mod native;
@@ -32,7 +33,7 @@ fn client(url: &str, scheme: Scheme, secret: &str) -> Client<NativeTransport, Sy
     Client::new(
         config,
         Credentials::new(AK, secret, None).expect("credentials"),
-        NativeTransport,
+        native::transport(),
         SystemClock,
         Box::new(|| 0.5),
     )
@@ -294,7 +295,7 @@ fn phantom_errors_arrive_typed() {
             cfg
         },
         Credentials::new("NOSUCHKEY", SECRET, None).expect("credentials"),
-        NativeTransport,
+        native::transport(),
         SystemClock,
         Box::new(|| 0.5),
     );

@@ -14,7 +14,7 @@ mod native;
 use std::process::{Command, Stdio};
 
 use futures::executor::block_on;
-use native::{NativeTransport, SystemClock};
+use native::SystemClock;
 use phantom_de::api::action::DescribeAutoScalingGroups;
 use phantom_de::api::{Client, ClientConfig, Connection, Profile};
 use phantom_de::engine::journal::{Event, Journal, Outcome};
@@ -112,7 +112,7 @@ fn the_exported_tutorial_runs_against_moto_with_authentication_enforced() {
     let client = Client::new(
         config,
         Credentials::new(&moto.access_key, &moto.secret_key, None).expect("credentials"),
-        NativeTransport,
+        native::transport(),
         SystemClock,
         Box::new(|| 0.5),
     );

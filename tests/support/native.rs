@@ -1,31 +1,28 @@
-//! Host-side edge for integration tests: a small blocking HTTP/1.1 client implementing the
-//! app's `Transport` (std only: Phantom's error code travels in the reason phrase, which
-//! `http`-crate based clients do not expose), and the system clock.
+//! Host-side edge for integration tests: the client runs over the headless runner's own
+//! native transport and clock (`phantom_de::headless`), so the tests against the
+//! simulator and moto exercise the transport the product ships; [`send_blocking`] is a
+//! small blocking HTTP/1.1 exchange for the simulator's control endpoints and raw IAM
+//! calls, which are not Auto Scaling requests.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use phantom_de::api::{Clock, HttpRequest, HttpResponse, Transport, TransportError};
+use phantom_de::api::{HttpRequest, HttpResponse, TransportError};
 
-/// Sends requests over plain TCP (http:// only; tests talk to 127.0.0.1).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NativeTransport;
+// Not every test file uses both.
+#[allow(unused_imports)]
+pub use phantom_de::headless::clock::SystemClock;
+#[allow(unused_imports)]
+pub use phantom_de::headless::transport::NativeTransport;
 
-/// The real clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> f64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    }
-    async fn sleep(&self, ms: u64) {
-        std::thread::sleep(Duration::from_millis(ms));
-    }
+/// The product's native transport with the default TLS settings (the tests talk plain
+/// HTTP to 127.0.0.1).
+pub fn transport() -> NativeTransport {
+    let tls = phantom_de::headless::tls::client_config(&Default::default())
+        .expect("the default TLS configuration builds");
+    NativeTransport::new(tls)
 }
 
 /// `http://host:port/path?query` → (authority, host, port, path and query).
@@ -150,10 +147,4 @@ pub fn send_blocking(
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })
-}
-
-impl Transport for NativeTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        send_blocking(&request, None)
-    }
 }

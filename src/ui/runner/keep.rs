@@ -218,13 +218,12 @@ impl Read {
 
     fn candidate(&self, held: &[String]) -> Candidate {
         let summary = self.summary();
-        let needs_attention = match (&summary, &self.record) {
-            (Some(s), _) if s.started_ms.is_some() => {
-                (!s.ended() && s.capacity_may_be_running()) || s.pending_teardown.is_some()
-            }
-            (_, Some(r)) => r.needs_attention(),
-            _ => false,
-        };
+        // The journal, when there is one, says more than the record written beside it.
+        let needs_attention = summary
+            .as_ref()
+            .and_then(|s| RecoveryRecord::of(s, &self.stored.run_id, "", 0.0))
+            .or_else(|| self.record.clone())
+            .is_some_and(|r| r.needs_attention());
         let started_ms = summary
             .and_then(|s| s.started_ms)
             .or(self.record.as_ref().map(|r| r.started_ms))
