@@ -30,6 +30,7 @@ mod look;
 pub mod manual;
 pub mod options;
 pub mod plan;
+pub mod policy;
 pub mod preview;
 pub mod pursuit;
 pub mod record;
@@ -43,7 +44,7 @@ mod wakers;
 
 pub use capacity::{CapacityState, TeardownSkip};
 pub use options::{OnStepFailure, Resume, RunOptions};
-pub use plan::{Condition, Phase, Plan, PlannedRequest};
+pub use plan::{Condition, Phase, Plan, PlannedPolicy, PlannedRequest};
 pub use preview::{example_signing, SignedPreview, EXAMPLE_TIME};
 pub use pursuit::{pursue_capacity, resume_teardown, Pursuit, TeardownControl};
 pub use recovery::RecoveryRecord;

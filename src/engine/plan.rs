@@ -7,7 +7,9 @@
 //!    DeleteAutoScalingGroup and DescribeAutoScalingGroups until it is gone; then
 //!    CreateAutoScalingGroup with the policy tags (when "replace" is off, only if the
 //!    domain is missing: an existing one is kept as it is).
-//! 3. **Ramp**: one SetDesiredCapacity per step, at its offset from the ramp's start.
+//! 3. **Ramp**: one SetDesiredCapacity per step, at its offset from the ramp's start;
+//!    or, for a policy shape, no fixed step: the [`PlannedPolicy`] decides every tick
+//!    until the run length is over.
 //! 4. **End**: SetDesiredCapacity with the final capacity after the hold; optionally
 //!    DeleteAutoScalingGroup.
 //!
@@ -24,8 +26,9 @@ use crate::api::action::{
     DescribeAutoScalingGroups, DescribeLaunchConfigurations, SetDesiredCapacity,
 };
 use crate::api::{Profile, Request, Tag};
+use crate::engine::policy::CloudMax;
 use crate::settings::num::format_seconds;
-use crate::settings::{FieldError, Policy, Settings, Validated};
+use crate::settings::{FieldError, Policy, Settings, ValidPolicy, Validated};
 
 /// The part of a run a request belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -176,6 +179,19 @@ pub struct Plan {
     pub schedule: Vec<(u64, u32)>,
     /// The end's offset (last step + hold), in ms.
     pub end_ms: u64,
+    /// The policy that decides from the ramp's start until the end, when the shape is a
+    /// policy (then the only timed request is the end's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PlannedPolicy>,
+}
+
+/// A policy in a plan, with what its observations need from the settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPolicy {
+    /// The policy, its rails and its metric.
+    pub policy: ValidPolicy,
+    /// The clouds and their maxima, in rank order.
+    pub clouds: Vec<CloudMax>,
 }
 
 impl Plan {
@@ -309,6 +325,17 @@ impl Plan {
             requests,
             schedule,
             end_ms: v.ramp.end_ms,
+            policy: v.ramp.policy.clone().map(|policy| PlannedPolicy {
+                policy,
+                clouds: v
+                    .clouds
+                    .iter()
+                    .map(|c| CloudMax {
+                        name: c.name.clone(),
+                        max: c.max_vms,
+                    })
+                    .collect(),
+            }),
         }
     }
 

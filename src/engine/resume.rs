@@ -22,6 +22,12 @@ pub enum ResumeProblem {
     /// Every step fired already.
     #[error("no ramp steps remain")]
     NothingLeft,
+    /// The interrupted run's policy decided; the settings now hold a ramp.
+    #[error("the interrupted run was driven by a policy ({was}); the settings now hold a fixed ramp: choose the policy again to resume")]
+    PolicyGone {
+        /// The policy, in words.
+        was: String,
+    },
     /// The settings now drive another domain.
     #[error("the settings now drive domain {current:?}, the interrupted run drove {journal:?}; set the domain back to resume")]
     OtherDomain {
@@ -76,10 +82,18 @@ pub fn resume_plan(
             .filter(|p| p.phase == Phase::End && p.at_ms.is_none())
             .cloned(),
     );
+    // A policy run goes on deciding with the current settings' policy (its memory
+    // starts afresh) until its original end.
+    let policy = match (&summary.policy, &current.policy) {
+        (None, _) => None,
+        (Some(_), Some(p)) => Some(p.clone()),
+        (Some(was), None) => return Err(ResumeProblem::PolicyGone { was: was.clone() }),
+    };
     let plan = Plan {
         requests,
         schedule: remaining.iter().map(|s| (s.at_ms, s.capacity)).collect(),
         end_ms,
+        policy,
     };
     Ok((
         plan,

@@ -51,8 +51,20 @@ pub fn refuse_unknown_shape(file: &Value) -> Result<(), Refusal> {
 /// Whether the runner runs the settings' shape.
 pub fn check_runnable(settings: &Settings) -> Result<(), Refusal> {
     match settings.ramp.shape {
-        RampShape::Tutorial | RampShape::Steps => Ok(()),
-        // A shape that needs the browser (e.g. a custom JavaScript policy) goes here:
-        // RampShape::Custom => Err(Refusal::PageOnly { what: "A custom policy" }),
+        RampShape::Tutorial | RampShape::Steps | RampShape::KeepHealthy => Ok(()),
+        RampShape::FollowMetric => Ok(()),
+        // The zone's offsets come from the browser's time-zone database; here only UTC.
+        RampShape::Schedule if is_utc(&settings.ramp.policy.zone) => Ok(()),
+        RampShape::Schedule => Err(Refusal::PageOnly {
+            what: "A schedule in a time zone other than UTC",
+        }),
+        RampShape::Custom => Err(Refusal::PageOnly {
+            what: "A custom policy",
+        }),
     }
+}
+
+/// Whether `zone` names UTC.
+fn is_utc(zone: &str) -> bool {
+    matches!(zone.trim(), "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT")
 }

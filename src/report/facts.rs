@@ -8,7 +8,9 @@
 use crate::api::Profile;
 use crate::settings::num::{format_seconds, parse_int, parse_seconds_ms};
 use crate::settings::validate::MAX_RUN_MS;
-use crate::settings::{scheme_label, NumText, Policy, RampSettings, RampShape, Settings};
+use crate::settings::{
+    scheme_label, NumText, Policy, PolicySettings, RampSettings, RampShape, Settings,
+};
 use crate::sign::{Endpoint, Scheme};
 
 /// Where the endpoint is, as text: `host:port`, without scheme, user, path or query.
@@ -64,6 +66,64 @@ pub enum RampFacts {
         /// The steps, in the form's order.
         steps: Vec<(Option<u64>, Option<u32>)>,
     },
+    /// A policy decides: its settings in words (never its code: a report is for a
+    /// colleague, and the code is in the exported settings).
+    Policy {
+        /// "Follow a metric /metrics/q.json at /queue/length, 10 per VM; every 5 s for
+        /// 600 s, capacity 0–4, cooldowns up 10 s, down 30 s".
+        words: String,
+    },
+}
+
+/// A policy's settings in words, as typed.
+fn policy_words(shape: RampShape, p: &PolicySettings) -> String {
+    let own = match shape {
+        RampShape::FollowMetric => format!(
+            "Follow a metric {} at {}, {} per VM (too old after {} s)",
+            p.metric_url, p.json_pointer, p.metric_per_vm.as_str(), p.metric_max_age.as_str()
+        ),
+        RampShape::Schedule => format!(
+            "Schedule windows: {} {}–{} {}, capacity {} inside, {} outside",
+            p.days,
+            p.window_from,
+            p.window_to,
+            p.zone,
+            p.inside_capacity.as_str(),
+            p.outside_capacity.as_str()
+        ),
+        RampShape::KeepHealthy => format!(
+            "Keep healthy: capacity {}, replacing failed VMs and VMs booting for over {} s, at most {} per {} s",
+            p.healthy_capacity.as_str(),
+            p.stuck_after.as_str(),
+            p.max_replacements.as_str(),
+            p.replacement_window.as_str()
+        ),
+        RampShape::Custom => format!(
+            "Custom policy ({} lines of JavaScript, {} ms per decision{})",
+            p.code.lines().count(),
+            p.time_limit_ms.as_str(),
+            if p.metric_url.trim().is_empty() {
+                String::new()
+            } else {
+                format!(", metric {} at {}", p.metric_url, p.json_pointer)
+            }
+        ),
+        RampShape::Tutorial | RampShape::Steps => String::new(),
+    };
+    let change = if p.max_change.as_str().trim().is_empty() {
+        String::new()
+    } else {
+        format!(", at most {} per decision", p.max_change.as_str())
+    };
+    format!(
+        "{own}; every {} s for {} s, capacity {}–{}{change}, cooldowns up {} s, down {} s",
+        p.every.as_str(),
+        p.run_for.as_str(),
+        p.min_capacity.as_str(),
+        p.max_capacity.as_str(),
+        p.up_cooldown.as_str(),
+        p.down_cooldown.as_str()
+    )
 }
 
 /// The ramp's shape and its end.
@@ -105,7 +165,10 @@ impl RampSummary {
                 interval_ms: ms(&r.interval),
                 peak: int(&r.peak),
             },
-            RampShape::Steps => RampFacts::Steps {
+            shape if shape.is_policy() => RampFacts::Policy {
+                words: policy_words(shape, &r.policy),
+            },
+            _ => RampFacts::Steps {
                 steps: r
                     .steps
                     .iter()
@@ -136,6 +199,17 @@ impl RampSummary {
                 seconds_or_unknown(*interval_ms),
                 or_unknown(*peak)
             ),
+            RampFacts::Policy { words } => {
+                return format!(
+                    "{words}; then capacity {}{}",
+                    or_unknown(self.final_capacity),
+                    if self.delete_domain {
+                        "; then the domain is deleted"
+                    } else {
+                        ""
+                    }
+                )
+            }
             RampFacts::Steps { steps } => {
                 let step = |s: &(Option<u64>, Option<u32>)| {
                     format!("{} at +{}", or_unknown(s.1), seconds_or_unknown(s.0))

@@ -4,6 +4,8 @@
 //! * [`time`]: wall-clock times and durations as the log and the live view write them.
 //! * [`steplog`]: the step log's lines (one per request and per ramp step) and its
 //!   outcome filter; how a run ended, in words.
+//! * [`decisions`]: a policy's decision as a log line (what it saw, asked, and what the
+//!   rails changed).
 //! * [`export`]: the step log as text (Copy, Download text) and the journal as JSON.
 //! * [`series`]: planned capacity, requested capacity and running instances over time.
 //! * [`chart`]: the geometry of the two SVG charts (plan preview and live view).
@@ -14,6 +16,7 @@
 //!   runs to let go when space runs out, and the key that names one domain on one server.
 
 pub mod chart;
+pub mod decisions;
 pub mod export;
 pub mod facts;
 pub mod figures;

@@ -28,6 +28,8 @@ pub enum LineKind {
     Cancelled,
     /// A timed ramp step fired.
     Step,
+    /// A policy decided (see [`super::decisions`]).
+    Decision,
     /// The run's own milestones (started, domain ready, stop, teardown, finished).
     Info,
     /// A request sent whose answer is not in the journal (yet, or ever: page closed).
@@ -46,6 +48,7 @@ impl LineKind {
             LineKind::Failed => "failed",
             LineKind::Cancelled => "cancelled",
             LineKind::Step => "step",
+            LineKind::Decision => "decision",
             LineKind::Info => "info",
             LineKind::Pending => "pending",
             // Not "warning": the page's `.warning` is a box of its own.
@@ -77,7 +80,7 @@ pub struct LogLine {
 
 impl LogLine {
     /// A line with only its time, kind and action; the rest is filled in by the caller.
-    fn new(at_ms: f64, kind: LineKind, action: impl Into<String>) -> Self {
+    pub(crate) fn new(at_ms: f64, kind: LineKind, action: impl Into<String>) -> Self {
         Self {
             time: clock_time(at_ms),
             timing: String::new(),
@@ -195,6 +198,7 @@ pub fn event_line(event: &Event) -> Option<LogLine> {
             },
         )),
         Event::RampStep(e) => Some(step_line(e)),
+        Event::Decision(e) => Some(super::decisions::decision_line(e)),
         Event::StopRequested(e) => Some(LogLine::info(
             e.at_ms,
             "Stop",

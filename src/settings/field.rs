@@ -112,6 +112,33 @@ section_fields! {
         DeleteDomain = "delete_domain", "Delete the domain";
     }
 
+    /// A field of the policy shapes (`ramp.policy.…`).
+    PolicyField {
+        Every = "every", "Decide every (seconds)";
+        RunFor = "run_for", "Run for (seconds)";
+        MinCapacity = "min_capacity", "Minimum capacity";
+        MaxCapacity = "max_capacity", "Maximum capacity";
+        MaxChange = "max_change", "Largest change per decision";
+        UpCooldown = "up_cooldown", "Scale-up cooldown (seconds)";
+        DownCooldown = "down_cooldown", "Scale-down cooldown (seconds)";
+        MetricUrl = "metric_url", "Metric URL";
+        JsonPointer = "json_pointer", "JSON pointer";
+        MetricPerVm = "metric_per_vm", "Metric per VM";
+        MetricMaxAge = "metric_max_age", "Metric too old after (seconds)";
+        Code = "code", "Policy code";
+        TimeLimit = "time_limit_ms", "Time limit per decision (ms)";
+        Zone = "zone", "Time zone";
+        Days = "days", "Weekdays";
+        WindowFrom = "window_from", "Window opens at";
+        WindowTo = "window_to", "Window closes at";
+        InsideCapacity = "inside_capacity", "Capacity inside the window";
+        OutsideCapacity = "outside_capacity", "Capacity outside the window";
+        HealthyCapacity = "healthy_capacity", "Capacity to keep";
+        StuckAfter = "stuck_after", "Replace a VM booting for over (seconds)";
+        MaxReplacements = "max_replacements", "Replacements per window";
+        ReplacementWindow = "replacement_window", "Replacement window (seconds)";
+    }
+
     /// A field of one explicit ramp step (`ramp.steps[i].…`); the label follows "Step 3".
     StepField {
         Offset = "offset", "time";
@@ -152,6 +179,8 @@ pub enum Field {
     Sensor(SensorField),
     /// `ramp.…`, including the list of steps as a whole (`ramp.steps`).
     Ramp(RampField),
+    /// `ramp.policy.…`
+    Policy(PolicyField),
     /// `ramp.steps[index].…`
     Step {
         /// The step's position, from 0.
@@ -180,6 +209,7 @@ into_field!(
     DomainField => Domain,
     SensorField => Sensor,
     RampField => Ramp,
+    PolicyField => Policy,
     RunField => Run
 );
 
@@ -211,6 +241,7 @@ impl Field {
             Field::Domain(p) => p.label().to_string(),
             Field::Sensor(p) => p.label().to_string(),
             Field::Ramp(p) => p.label().to_string(),
+            Field::Policy(p) => p.label().to_string(),
             Field::Step { index, part } => format!("Step {} {}", index + 1, part.label()),
             Field::Run(p) => p.label().to_string(),
         }
@@ -235,6 +266,7 @@ impl Field {
         out.extend(each(DomainField::ALL, Field::Domain));
         out.extend(each(SensorField::ALL, Field::Sensor));
         out.extend(each(RampField::ALL, Field::Ramp));
+        out.extend(each(PolicyField::ALL, Field::Policy));
         for index in 0..rows {
             out.extend(each(StepField::ALL, |part| Field::Step { index, part }));
         }
@@ -266,6 +298,7 @@ impl fmt::Display for Field {
             Field::Domain(p) => write!(f, "domain.{}", p.name()),
             Field::Sensor(p) => write!(f, "domain.sensor.{}", p.name()),
             Field::Ramp(p) => write!(f, "ramp.{}", p.name()),
+            Field::Policy(p) => write!(f, "ramp.policy.{}", p.name()),
             Field::Step { index, part } => {
                 write!(
                     f,

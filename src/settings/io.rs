@@ -240,6 +240,11 @@ fn limits(s: &Settings) -> Vec<FieldError> {
         (EndpointField::Url.into(), &e.url),
         (LaunchField::UserData.into(), &l.user_data),
     ];
+    let policy_strings = crate::settings::validate::policy_texts(&r.policy)
+        .map(|(f, v, max, multiline)| (Field::from(f), v, max, multiline));
+    for (field, value, max, multiline) in policy_strings {
+        text(field, value, max, multiline);
+    }
     for (field, value) in strings {
         let (max, multiline) = match field {
             Field::Endpoint(EndpointField::Url) => (MAX_URL_LEN, false),
@@ -270,6 +275,9 @@ fn limits(s: &Settings) -> Vec<FieldError> {
         (RampField::Hold.into(), &r.hold),
         (RampField::FinalCapacity.into(), &r.final_capacity),
     ];
+    numbers.extend(
+        crate::settings::validate::policy_numbers(&r.policy).map(|(f, v)| (Field::from(f), v)),
+    );
     for (i, cloud) in s.clouds.iter().enumerate() {
         numbers.push((Field::cloud(i, CloudField::MaxVms), &cloud.max_vms));
     }

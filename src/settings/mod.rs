@@ -23,8 +23,10 @@ pub mod io;
 mod launch;
 pub mod num;
 pub mod offer;
+mod policy;
 mod ramp;
 mod run;
+pub mod templates;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -37,17 +39,18 @@ pub use domain::{DomainSettings, Policy, SensorSettings, SAMPLE_FUNCTIONS};
 pub use endpoint::{scheme_label, ConnectionMode, EndpointSettings};
 pub use field::{
     field_label, CloudField, CredentialField, DomainField, EndpointField, Field, LaunchField,
-    RampField, RunField, SensorField, StepField, UnknownField,
+    PolicyField, RampField, RunField, SensorField, StepField, UnknownField,
 };
 pub use io::{export_json, import_json, ImportError};
 pub use launch::LaunchSettings;
 pub use num::NumText;
 pub use offer::{csp_allows_connect, parse_server_config, ProxyOffer};
+pub use policy::PolicySettings;
 pub use ramp::{RampSettings, RampShape, RampStep};
 pub use run::RunSettings;
 pub use validate::{
-    check_secret, FieldError, ValidCloud, ValidDomain, ValidLaunch, ValidRamp, ValidSensor,
-    Validated,
+    check_secret, FieldError, MetricSpec, PolicyKind, Rails, ValidCloud, ValidDomain, ValidLaunch,
+    ValidPolicy, ValidRamp, ValidSensor, Validated, Weekdays,
 };
 
 /// The version of the settings format this app reads and writes.
@@ -135,6 +138,7 @@ impl Settings {
                 hold: 60.into(),
                 final_capacity: 0.into(),
                 delete_domain: false,
+                policy: PolicySettings::default(),
             },
             run: RunSettings::default(),
         }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::NumText;
+use super::{NumText, PolicySettings};
 
 /// The shape of the capacity ramp.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -14,6 +14,60 @@ pub enum RampShape {
     Tutorial,
     /// An explicit list of (time offset, capacity) steps.
     Steps,
+    /// A policy: capacity = ceil(metric ÷ per-VM amount), read every tick.
+    FollowMetric,
+    /// A policy: one capacity inside a weekly window, another outside.
+    Schedule,
+    /// A policy: hold a capacity, replacing failed and stuck VMs.
+    KeepHealthy,
+    /// A policy: a person's `decide(observation)` in JavaScript.
+    Custom,
+}
+
+impl RampShape {
+    /// Every shape, in the Shape select's order.
+    pub const ALL: [RampShape; 6] = [
+        RampShape::Tutorial,
+        RampShape::Steps,
+        RampShape::FollowMetric,
+        RampShape::Schedule,
+        RampShape::KeepHealthy,
+        RampShape::Custom,
+    ];
+
+    /// Whether a policy decides (rather than a fixed schedule).
+    pub fn is_policy(self) -> bool {
+        !matches!(self, RampShape::Tutorial | RampShape::Steps)
+    }
+
+    /// The value the settings file and the select use.
+    pub fn key(self) -> &'static str {
+        match self {
+            RampShape::Tutorial => "tutorial",
+            RampShape::Steps => "steps",
+            RampShape::FollowMetric => "follow-metric",
+            RampShape::Schedule => "schedule",
+            RampShape::KeepHealthy => "keep-healthy",
+            RampShape::Custom => "custom",
+        }
+    }
+
+    /// What the Shape select calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RampShape::Tutorial => "Tutorial: step up to a peak",
+            RampShape::Steps => "Explicit steps",
+            RampShape::FollowMetric => "Follow a metric",
+            RampShape::Schedule => "Schedule windows",
+            RampShape::KeepHealthy => "Keep healthy",
+            RampShape::Custom => "Custom policy",
+        }
+    }
+
+    /// The shape whose [`RampShape::key`] is `key`.
+    pub fn from_key(key: &str) -> Option<RampShape> {
+        RampShape::ALL.into_iter().find(|s| s.key() == key)
+    }
 }
 
 /// One explicit ramp step.
@@ -58,6 +112,9 @@ pub struct RampSettings {
     pub final_capacity: NumText,
     /// Delete the domain after the final capacity is set.
     pub delete_domain: bool,
+    /// The policy shapes' fields (absent in older files: the defaults).
+    #[serde(default)]
+    pub policy: PolicySettings,
 }
 
 impl RampSettings {

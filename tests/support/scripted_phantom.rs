@@ -73,6 +73,8 @@ pub struct Vm {
     pub started: u64,
     /// When a capacity decrease removed it (it lingers [`Server::linger_ms`]).
     pub removed: Option<u64>,
+    /// Marked `850-FAILED` ([`Server::fail_vm`]); it still counts toward the capacity.
+    pub failed: bool,
 }
 
 pub struct Domain {
@@ -291,6 +293,8 @@ impl Server {
                                 let age = now - vm.started;
                                 let state = if d.deleting.is_some() {
                                     "800-TERMINATING"
+                                } else if vm.failed {
+                                    "850-FAILED"
                                 } else if let Some(removed) = vm.removed {
                                     if now < removed + self.linger_ms.get() {
                                         "600-RUNNING"
@@ -371,6 +375,28 @@ impl Server {
                 self.set_capacity(get("DesiredCapacity").parse().unwrap_or(0));
                 self.ack(action)
             }
+            "TerminateInstanceInAutoScalingGroup" => {
+                let id = get("InstanceId");
+                let decrement = get("ShouldDecrementDesiredCapacity") == "true";
+                let desired = {
+                    let mut m = self.model.borrow_mut();
+                    let Some(d) = m.domain.as_mut() else {
+                        return phantom_error(400, "InvalidParameterValue", "no such domain");
+                    };
+                    let Some(at) = d.vms.iter().position(|vm| format!("i-{:06x}", vm.id) == id)
+                    else {
+                        return phantom_error(400, "InvalidParameterValue", "no such instance");
+                    };
+                    d.vms.remove(at);
+                    if decrement {
+                        d.desired = d.desired.saturating_sub(1);
+                    }
+                    d.desired
+                };
+                // Without decrement the domain starts a replacement.
+                self.set_capacity(desired);
+                self.ack(action)
+            }
             _ => phantom_error(404, "Not Found", "unknown action"),
         }
     }
@@ -409,10 +435,24 @@ impl Server {
                     cloud: cloud.0.clone(),
                     started: now,
                     removed: None,
+                    failed: false,
                 });
             }
         }
         m.next_vm = next;
+    }
+
+    /// Marks the domain's VM at `index` (in start order) `850-FAILED`.
+    pub fn fail_vm(&self, index: usize) {
+        if let Some(vm) = self
+            .model
+            .borrow_mut()
+            .domain
+            .as_mut()
+            .and_then(|d| d.vms.get_mut(index))
+        {
+            vm.failed = true;
+        }
     }
 
     /// The domain's DesiredCapacity in the model (`None`: no domain).

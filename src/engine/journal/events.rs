@@ -8,6 +8,7 @@ use crate::engine::options::RunOptions;
 use crate::engine::plan::Phase;
 
 use super::attempt::ErrorInfo;
+use super::decision::DecisionMade;
 use super::instances::InstanceCount;
 use super::report::RunFinished;
 use super::request::{RequestDone, RequestSent};
@@ -34,6 +35,8 @@ pub enum Event {
     RampStep(RampStep),
     /// What the domain's VMs were doing.
     Monitor(MonitorSnapshot),
+    /// A policy decided (its request, when one is sent, follows).
+    Decision(DecisionMade),
     /// Stop was pressed.
     StopRequested(StopRequested),
     /// A teardown began: capacity 0 is pursued until the server confirms it (its
@@ -65,6 +68,7 @@ impl Event {
             Event::RampStarted(e) => e.at_ms,
             Event::RampStep(e) => e.at_ms,
             Event::Monitor(e) => e.at_ms,
+            Event::Decision(e) => e.at_ms,
             Event::StopRequested(e) => e.at_ms,
             Event::TeardownStarted(e) => e.at_ms,
             Event::TeardownRetry(e) => e.at_ms,
@@ -111,6 +115,10 @@ pub struct RunStarted {
     pub planned_requests: usize,
     /// The options of the run.
     pub options: RunOptions,
+    /// The policy that decides the capacity, in words, when a policy does (older
+    /// journals: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
 }
 
 /// [`Event::RampStarted`].

@@ -19,6 +19,7 @@
 //! module keeps the whole journal and its JSON.
 
 pub mod attempt;
+pub mod decision;
 pub mod events;
 pub mod instances;
 pub mod report;
@@ -29,6 +30,7 @@ pub mod summary;
 pub mod teardown;
 
 pub use attempt::{AttemptRecord, ErrorInfo, Retry};
+pub use decision::{DecisionMade, DecisionOutcome, Direction, ObservedBrief, RailNote};
 // The capacity a run leaves is part of its report.
 pub use crate::engine::capacity::{CapacityState, TeardownSkip};
 pub use events::{

@@ -22,6 +22,8 @@ pub struct JournalSummary {
     pub domain: Option<String>,
     /// The whole schedule.
     pub schedule: Vec<ScheduledStep>,
+    /// The policy that decided, in words, when one did.
+    pub policy: Option<String>,
     /// The ramp's time 0, once the domain was ready.
     pub ramp_started_ms: Option<f64>,
     /// The highest schedule index that fired (or was superseded).
@@ -69,6 +71,7 @@ impl JournalSummary {
                     started_ms: Some(e.at_ms),
                     domain: Some(e.domain.clone()),
                     schedule: e.schedule.clone(),
+                    policy: e.policy.clone(),
                     // A resumed run owns what the interrupted one may have left running.
                     capacity: e.options.resume.map(|r| r.capacity).unwrap_or_default(),
                     last_confirmed_capacity: match e.options.resume.map(|r| r.capacity) {
@@ -114,7 +117,7 @@ impl JournalSummary {
             Event::RampStep(e) => {
                 self.last_step = Some(self.last_step.map_or(e.index, |l| l.max(e.index)));
             }
-            Event::Monitor(_) => {}
+            Event::Monitor(_) | Event::Decision(_) => {}
             Event::StopRequested(_) => self.stop_requested = true,
             Event::TeardownStarted(e) => {
                 self.settled = None;

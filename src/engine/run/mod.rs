@@ -9,6 +9,8 @@
 //!   kept, then created.
 //! * `ramp`, **ramp and end**: every timed step at its absolute deadline, ramp start +
 //!   offset; after a late wake-up only the newest due step, once.
+//! * `decide`: for a policy shape, the policy's ticks from the ramp's start until its
+//!   run length is over (then the end's final capacity, as for a ramp).
 //! * `monitor`: meanwhile, DescribeAutoScalingGroups at the options' interval.
 //! * `teardown`, **stop** ([`StopHandle`]): the run is dropped at once (pending timers
 //!   and requests are cancelled), then capacity 0 is pursued until the server confirms
@@ -26,6 +28,7 @@
 //!
 //! [`PlanProblem`]: crate::engine::journal::PlanProblem
 
+mod decide;
 mod monitor;
 mod ramp;
 mod runner;
@@ -43,7 +46,9 @@ use crate::engine::journal::{
     JOURNAL_VERSION,
 };
 use crate::engine::options::RunOptions;
+use crate::engine::plan::PlannedPolicy;
 use crate::engine::plan::{Condition, Plan};
+use crate::engine::policy::{NoHost, PolicyHost};
 use crate::engine::pursuit::TeardownControl;
 use crate::engine::stop::StopHandle;
 
@@ -80,6 +85,19 @@ pub async fn run<T: Transport, C: Clock>(
     controls: &RunControls,
     on_event: &mut dyn FnMut(&Event),
 ) -> RunReport {
+    run_with(client, plan, options, controls, &NoHost, on_event).await
+}
+
+/// [`run`], with what a policy needs from outside the engine (a sandbox for a person's
+/// code, the metric, time zones) from `host`.
+pub async fn run_with<T: Transport, C: Clock>(
+    client: &Client<T, C>,
+    plan: &Plan,
+    options: &RunOptions,
+    controls: &RunControls,
+    host: &dyn PolicyHost,
+    on_event: &mut dyn FnMut(&Event),
+) -> RunReport {
     let shape = Shape::of(plan);
     let domain = plan.domain().unwrap_or_default();
     let runner = Runner::new(client, options, domain.clone(), on_event);
@@ -110,6 +128,7 @@ pub async fn run<T: Transport, C: Clock>(
         }),
         planned_requests: plan.requests.len(),
         options: options.clone(),
+        policy: plan.policy.as_ref().map(|p| p.policy.summary()),
     }));
     let shape = match shape {
         Ok(shape) => shape,
@@ -117,7 +136,7 @@ pub async fn run<T: Transport, C: Clock>(
     };
 
     let result = {
-        let main = pin!(runner.main(&shape));
+        let main = pin!(runner.main(&shape, plan.policy.as_ref(), host));
         let stopped = pin!(controls.stop.stopped());
         match select(stopped, main).await {
             Either::Left(((), _)) => None,
@@ -149,8 +168,14 @@ pub async fn run<T: Transport, C: Clock>(
 }
 
 impl<T: Transport, C: Clock> Runner<'_, T, C> {
-    /// Setup, ramp and end, with the monitor alongside the ramp and end.
-    async fn main(&self, shape: &Shape<'_>) -> Result<(), Failure> {
+    /// Setup, ramp (or the policy's decisions) and end, with the monitor alongside the
+    /// ramp and end.
+    async fn main(
+        &self,
+        shape: &Shape<'_>,
+        policy: Option<&PlannedPolicy>,
+        host: &dyn PolicyHost,
+    ) -> Result<(), Failure> {
         let mut facts = Facts::default();
         let domain_created = self.untimed(shape.setup, &mut facts).await?;
         let ramp_start = self
@@ -162,6 +187,9 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
             domain_created,
         }));
         let work = pin!(async {
+            if let Some(policy) = policy {
+                self.decide(policy, host, ramp_start).await?;
+            }
             self.timed(&shape.timed, ramp_start).await?;
             self.stage.set(Stage::End);
             self.untimed(shape.post, &mut facts).await.map(|_| ())

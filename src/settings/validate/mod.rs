@@ -12,6 +12,8 @@ mod credentials;
 mod domain;
 mod endpoint;
 mod launch;
+mod policy;
+mod policy_spec;
 mod ramp;
 mod run;
 
@@ -32,6 +34,9 @@ pub use credentials::check_secret;
 pub use domain::{ValidDomain, ValidSensor};
 pub use endpoint::{MAX_URL_LEN, TIMEOUT_RANGE_S};
 pub use launch::{ValidLaunch, MAX_USER_DATA_BYTES};
+pub use policy::{parse_weekdays, MAX_CODE_BYTES, TIME_LIMIT_MS};
+pub(crate) use policy::{policy_numbers, policy_texts};
+pub use policy_spec::{MetricSpec, PolicyKind, Rails, ValidPolicy, Weekdays};
 pub use ramp::{ValidRamp, MAX_RUN_MS, MAX_STEPS};
 
 use check::{upper_first, Check};
@@ -60,6 +65,7 @@ impl Validated {
             .iter()
             .map(|s| s.1)
             .chain([self.ramp.final_capacity, self.domain.minimum_vms])
+            .chain(self.ramp.policy.as_ref().map(|p| p.rails.max))
             .max()
             .unwrap_or(0)
     }

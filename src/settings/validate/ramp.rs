@@ -10,6 +10,8 @@ use crate::settings::{NumText, RampSettings, RampShape};
 
 use super::check::Check;
 use super::clouds::{Cap, MAX_CLOUDS, MAX_VMS_PER_CLOUD};
+use super::policy::check_policy;
+use super::policy_spec::ValidPolicy;
 
 /// At most this many ramp steps.
 pub const MAX_STEPS: usize = 1000;
@@ -27,6 +29,9 @@ pub struct ValidRamp {
     pub final_capacity: u32,
     /// Delete the domain after the end.
     pub delete_domain: bool,
+    /// The policy that decides until the end, for a policy shape (then `steps` is
+    /// empty and `end_ms` is its run length).
+    pub policy: Option<ValidPolicy>,
 }
 
 /// What every capacity of the ramp is checked against.
@@ -39,7 +44,7 @@ pub(super) struct Limits<'a> {
 
 /// Parses a capacity and checks it against the cap and, for AWS-compatible servers,
 /// against MinSize.
-fn capacity(
+pub(super) fn capacity(
     c: &mut Check,
     field: impl Into<Field>,
     label: &str,
@@ -78,9 +83,27 @@ pub(super) fn check_ramp(
     c: &mut Check,
 ) -> Option<ValidRamp> {
     let before = c.errors.len();
+    if r.shape.is_policy() {
+        let policy = check_policy(r.shape, &r.policy, limits, c);
+        let final_capacity = capacity(
+            c,
+            RampField::FinalCapacity,
+            "The final capacity",
+            &r.final_capacity,
+            limits,
+        );
+        let (policy, final_capacity) = (policy?, final_capacity?);
+        return (c.errors.len() == before).then_some(ValidRamp {
+            steps: Vec::new(),
+            end_ms: policy.run_for_ms,
+            final_capacity,
+            delete_domain: r.delete_domain,
+            policy: Some(policy),
+        });
+    }
     let steps = match r.shape {
         RampShape::Tutorial => tutorial_steps(r, limits, c),
-        RampShape::Steps => explicit_steps(r, limits, c),
+        _ => explicit_steps(r, limits, c),
     };
     let hold = c.secs(
         RampField::Hold,
@@ -115,6 +138,7 @@ pub(super) fn check_ramp(
         end_ms,
         final_capacity,
         delete_domain: r.delete_domain,
+        policy: None,
     })
 }
 
