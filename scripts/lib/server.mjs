@@ -14,6 +14,16 @@
 // X-PDE-Redirect-Status and X-PDE-Redirect-Location, which the page can read) and passes
 // the backend's reason phrase on (Phantom puts its error code there).
 // GET /__pde/config.json tells the page which proxies exist.
+//
+// A proxy at the prefix /metrics/ (`--proxy /metrics/=http://127.0.0.1:9100`) is for the
+// page's metric reads ("Follow a metric": Metric URL /metrics/queue.json), not an
+// endpoint: it is forwarded the same way, except that a path in its target is kept
+// (/metrics/x goes to http://host/api/x for --proxy /metrics/=http://host/api/), and
+// config.json names it under "metrics", never among "proxies", so the page keeps
+// offering /phantom/ as the connection (it takes the first of "proxies"):
+//   {"proxies":[{"prefix":"/phantom/","target":"http://127.0.0.1:8445"}],
+//    "metrics":{"prefix":"/metrics/","target":"http://127.0.0.1:9100"}}
+// ("metrics" is absent without such a proxy).
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
@@ -33,6 +43,9 @@ const MIME = {
 };
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization',
   'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'origin', 'referer', 'cookie']);
+
+/** The prefix of the proxy for metric documents (see the header). */
+const METRICS_PREFIX = '/metrics/';
 
 function usage(message) {
   if (message) console.error(`server: ${message}`);
@@ -57,7 +70,7 @@ function parseArgs(argv) {
         try { target = new URL(spec.slice(eq + 1)); } catch { usage(`--proxy target is not a URL: ${spec.slice(eq + 1)}`); }
         if (!prefix.startsWith('/') || !prefix.endsWith('/')) usage('--proxy prefix must start and end with /');
         if (!['http:', 'https:'].includes(target.protocol)) usage('--proxy target must be http:// or https://');
-        opts.proxies.push({ prefix, target });
+        opts.proxies.push({ prefix, target, metrics: prefix === METRICS_PREFIX });
         break;
       }
       case '--proxy-insecure': opts.insecure = true; break;
@@ -97,6 +110,9 @@ function serveStatic(opts, req, res, pathname) {
 
 function proxy(opts, entry, req, res) {
   const rest = req.url.slice(entry.prefix.length);
+  // An endpoint's own path is already in `rest` (the page puts it after the prefix); a
+  // metric document's is not: the Metric URL names only what comes after /metrics/.
+  const base = entry.metrics ? entry.target.pathname.replace(/\/+$/, '') : '';
   const headers = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!HOP_BY_HOP.has(name) && !name.startsWith('sec-')) headers[name] = value;
@@ -108,7 +124,7 @@ function proxy(opts, entry, req, res) {
     hostname: entry.target.hostname.replace(/^\[|\]$/g, ''),
     port: entry.target.port || (entry.target.protocol === 'https:' ? 443 : 80),
     method: req.method,
-    path: `/${rest}`,
+    path: `${base}/${rest}`,
     headers,
     rejectUnauthorized: !opts.insecure,
   }, (up) => {
@@ -141,6 +157,18 @@ function proxy(opts, entry, req, res) {
   req.pipe(upstream);
 }
 
+/**
+ * What GET /__pde/config.json answers: the endpoint proxies under "proxies" (the page
+ * offers the first as its connection), the metrics proxy apart under "metrics".
+ */
+function serverConfig(proxies) {
+  const offer = (p) => ({ prefix: p.prefix, target: p.target.origin });
+  const config = { proxies: proxies.filter((p) => !p.metrics).map(offer) };
+  const metrics = proxies.find((p) => p.metrics);
+  if (metrics) config.metrics = { ...offer(metrics), target: metrics.target.href.replace(/\/+$/, '') };
+  return config;
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const colon = opts.listen.lastIndexOf(':');
@@ -150,7 +178,7 @@ function main() {
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   if (!loopback && !opts.allowRemote) usage(`refusing to listen on non-loopback ${host} without --allow-remote`);
 
-  const config = JSON.stringify({ proxies: opts.proxies.map((p) => ({ prefix: p.prefix, target: p.target.origin })) });
+  const config = JSON.stringify(serverConfig(opts.proxies));
   const server = http.createServer((req, res) => {
     const pathname = req.url.split('?')[0];
     if (pathname === '/__pde/config.json') {

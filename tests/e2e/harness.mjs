@@ -6,6 +6,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { failVm } from './harness-policy.mjs';
+
+// Metric server and the simulator's VMs (startMetricServer, failVm, simInstances,
+// countVms, waitForVms): kept apart, they need no browser.
+export * from './harness-policy.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OUTPUT = path.join(ROOT, 'test-output', 'e2e');
@@ -46,12 +51,18 @@ function stopChild(child) {
   });
 }
 
-/** Serves the release build (dist/) with optional same-origin proxies. */
-export async function startPageServer({ proxies = [] } = {}) {
+/**
+ * Serves the release build (dist/) with optional same-origin proxies (`PREFIX=URL`
+ * strings). `metricsUrl` (e.g. a `startMetricServer()`'s `url`) adds the metrics proxy
+ * `/metrics/=URL`: the page then reads the metric at `/metrics/queue.json`, and
+ * /__pde/config.json lists it under "metrics", not among the endpoint offers.
+ */
+export async function startPageServer({ proxies = [], metricsUrl = null } = {}) {
   const dist = process.env.PDE_DIST || path.join(ROOT, 'dist');
   const args = [path.join(ROOT, 'scripts/lib/server.mjs'), '--dist', dist,
     '--listen', '127.0.0.1:0', '--exit-after', '900', '--exit-with-stdin'];
   for (const p of proxies) args.push('--proxy', p);
+  if (metricsUrl) args.push('--proxy', `/metrics/=${metricsUrl}`);
   const started = await startProcess(process.execPath, args, /serving (http:\/\/\S+)/);
   return { url: started.match[1], stop: started.stop };
 }
@@ -113,6 +124,8 @@ export async function startSim(args = [], { state = false } = {}) {
     /** The simulator's own record of what it received (across restarts). */
     log: async () => [...earlierLogs, ...(up ? await currentLog() : [])],
     state: async () => (await fetch(`${url}/__sim/state`)).json(),
+    /** Makes a VM fail (POST /__sim/fail): `instanceId`, or a random running VM (see `failVm`). */
+    failVm: (domain = 'my_domain', instanceId = undefined) => failVm(url, domain, instanceId),
     /** Replaces the fault settings (PUT /__sim/faults); they do not survive a restart. */
     faults: async (faults) => {
       const res = await fetch(`${url}/__sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
@@ -262,18 +275,19 @@ export async function fillRamp(page, { start, increment, interval, peak, hold, f
  * The simulator behind the page server's same-origin proxy, a browser context and a page
  * with the connection and (by default) the compressed tutorial ramp filled in (interval
  * 1 s, hold 3 s). `simArgs` go to the simulator (credentials are added), `simOptions` to
- * `startSim`; `faults` are PUT before the page opens. `openPage()` opens one more page
+ * `startSim`; `faults` are PUT before the page opens; `metricsUrl` gives the page server
+ * a `/metrics/` proxy to it (see `startPageServer`). `openPage()` opens one more page
  * in the same context (same origin: localStorage, Web Locks and BroadcastChannel are
  * shared) with the same connection filled in.
  */
 export async function openRunPage(browser, {
   accessKey, secret, scheme = 'v2-hmac-sha256', faults = null, simArgs = [], simOptions = {},
-  ramp = { interval: 1, hold: 3 }, extraCredentials = [], contextOptions = {},
+  ramp = { interval: 1, hold: 3 }, extraCredentials = [], contextOptions = {}, metricsUrl = null,
 }) {
   const creds = [[accessKey, secret], ...extraCredentials].flatMap(([a, s]) => ['--credentials', `${a}:${s}`]);
   const sim = await startSim([...creds, '--boot-seconds', '0.5', ...simArgs], simOptions);
   if (faults) await sim.faults(faults);
-  const server = await startPageServer({ proxies: [`/phantom/=${sim.url}`] });
+  const server = await startPageServer({ proxies: [`/phantom/=${sim.url}`], metricsUrl });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...contextOptions });
   const page = await context.newPage();
   const problems = watchProblems(page);

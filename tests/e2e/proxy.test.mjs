@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startPageServer } from './harness.mjs';
+import { startPageServer, startMetricServer } from './harness.mjs';
 
 function backend() {
   const seen = [];
@@ -80,5 +80,36 @@ test('a redirect is answered as a 502 that names its status and target', async (
   } finally {
     await page.stop();
     b.close();
+  }
+});
+
+// "Follow a metric" (issue 13) reads its document through a proxy at /metrics/: forwarded
+// like the endpoint's (a path in its target kept), but config.json lists it apart, so the
+// page's connection still takes /phantom/ (the first of "proxies").
+test('the /metrics/ proxy serves the metric document and is not offered as the endpoint', async () => {
+  const metrics = await startMetricServer({ value: 4 });
+  const page = await startPageServer({ proxies: ['/phantom/=http://127.0.0.1:9/'], metricsUrl: metrics.url });
+  const onPath = await startPageServer({ proxies: [`/metrics/=${metrics.url}/api/`] });
+  try {
+    const config = await (await fetch(`${page.url}__pde/config.json`)).json();
+    assert.deepEqual(config, {
+      proxies: [{ prefix: '/phantom/', target: 'http://127.0.0.1:9' }],
+      metrics: { prefix: '/metrics/', target: metrics.url },
+    });
+    const read = async (base, p) => { const r = await fetch(`${base}${p}`); assert.equal(r.status, 200); return r.json(); };
+    assert.deepEqual(await read(page.url, 'metrics/queue.json'), { queue: { length: 4 } });
+    metrics.set(9);
+    assert.deepEqual(await read(page.url, 'metrics/queue.json?t=1'), { queue: { length: 9 } });
+    assert.equal(metrics.requests.at(-1).url, '/queue.json?t=1');
+    // Without an endpoint proxy, nothing is offered as the connection; the target's path is kept.
+    assert.deepEqual((await read(onPath.url, '__pde/config.json')).proxies, []);
+    assert.deepEqual(await read(onPath.url, 'metrics/queue.json'), { queue: { length: 9 } });
+    assert.equal(metrics.requests.at(-1).url, '/api/queue.json');
+    metrics.setStatus(503);
+    assert.equal((await fetch(`${page.url}metrics/queue.json`)).status, 503);
+  } finally {
+    await page.stop();
+    await onPath.stop();
+    await metrics.stop();
   }
 });

@@ -59,7 +59,13 @@ OPTIONS
   --clock-offset SECONDS The server clock runs this far ahead (negative:
                          behind) of the real clock: used for the signature
                          time window, the Date header and CreatedTime.
-  --seed N               Seed of the RNG that rolls --error-rate (default: time).
+  --seed N               Seed of the RNGs that roll --error-rate and VM failures
+                         (default: time).
+  --vm-failures-per-minute R
+                         Each 600-RUNNING VM fails (850-FAILED, Unhealthy) at
+                         rate R per minute (mean time to failure 1/R minutes),
+                         rolled at each request. A failed VM keeps its slot
+                         until it is terminated (default 0: never).
   --control              Enable the test-only endpoints below (never reachable
                          otherwise).
   --exit-after SECONDS   Exit by itself after that long (float).
@@ -85,10 +91,20 @@ CONTROL ENDPOINTS (only with --control)
                          \"force\": [{\"action\": \"SetDesiredCapacity\",
                                     \"kind\": \"500\", \"count\": 2}],
                          \"clock_offset_seconds\": 0,
-                         \"seed\": 42}
+                         \"seed\": 42,
+                         \"vm_failures_per_minute\": 0}
                       Every field is optional (absent = none/0); kind is
                       \"throttle\", \"500\" (default), \"reset\" or \"html400\";
                       count absent or null = every request; seed reseeds the RNG.
+  POST /__sim/fail    Make a VM fail: body {\"domain\": \"NAME\"} (a random
+                      600-RUNNING VM of it) or {\"domain\": \"NAME\",
+                      \"instance_id\": \"i-...\"} (that VM, 400-PENDING or
+                      600-RUNNING). It is 850-FAILED (Unhealthy) until it is
+                      terminated and is not replaced by itself: Terminate-
+                      InstanceInAutoScalingGroup without decrement replaces it.
+                      Answers the VM as /__sim/state shows it plus \"changed\"
+                      (false when it had failed already); 404 unknown domain or
+                      VM, 409 nothing to fail, 400 bad body.
   POST /__sim/reset   Clear the state and the request log (faults stay).
 ";
 
@@ -178,6 +194,7 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
                 | "--force"
                 | "--clock-offset"
                 | "--seed"
+                | "--vm-failures-per-minute"
                 | "--exit-after"
         );
         let value = if takes_value {
@@ -269,6 +286,13 @@ pub fn parse(args: Vec<String>) -> Result<Parsed, String> {
             }
             "--clock-offset" => o.faults.clock_offset_seconds = seconds(&flag, v, true)?,
             "--seed" => o.seed = Some(v.parse().map_err(|_| format!("{flag}: bad value {v:?}"))?),
+            "--vm-failures-per-minute" => {
+                o.faults.vm_failures_per_minute = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| r.is_finite() && *r >= 0.0)
+                    .ok_or_else(|| format!("{flag}: bad value {v:?} (expected a rate >= 0)"))?;
+            }
             "--control" => o.control = true,
             "--exit-after" => o.exit_after = Some(seconds(&flag, v, false)?),
             "--exit-with-stdin" => o.exit_with_stdin = true,

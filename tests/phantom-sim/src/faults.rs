@@ -83,8 +83,11 @@ pub struct Faults {
     pub force: Vec<Force>,
     /// The server clock runs this far ahead (negative: behind).
     pub clock_offset_seconds: f64,
-    /// Reseeds the error-rate RNG when set.
+    /// Reseeds the error-rate RNG (and the one that rolls VM failures) when set.
     pub seed: Option<u64>,
+    /// Each 600-RUNNING VM fails (`850-FAILED`) at this rate per minute, i.e. after an
+    /// exponential time of mean `1/rate` minutes (see `failures.rs`). 0: never.
+    pub vm_failures_per_minute: f64,
 }
 
 fn matches(pattern: &str, action: &str) -> bool {
@@ -103,6 +106,12 @@ impl Faults {
         }
         if !self.clock_offset_seconds.is_finite() {
             return Err("clock_offset_seconds must be finite".into());
+        }
+        if !(self.vm_failures_per_minute.is_finite() && self.vm_failures_per_minute >= 0.0) {
+            return Err(format!(
+                "vm_failures_per_minute {} is not a rate (a finite number >= 0)",
+                self.vm_failures_per_minute
+            ));
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod clock;
 mod errors;
+mod failures;
 mod faults;
 mod http;
 mod input;

@@ -11,6 +11,7 @@ pub const STATE_REQUESTED: &str = "200-REQUESTED";
 pub const STATE_PENDING: &str = "400-PENDING";
 pub const STATE_RUNNING: &str = "600-RUNNING";
 pub const STATE_TERMINATING: &str = "800-TERMINATING";
+pub const STATE_FAILED: &str = "850-FAILED";
 pub const STATE_TERMINATED: &str = "900-TERMINATED";
 
 /// Time-related knobs of the simulation (milliseconds).
@@ -151,6 +152,10 @@ pub struct Instance {
     pub terminate_ms: Option<i64>,
     pub terminated_ms: Option<i64>,
     pub gone_ms: Option<i64>,
+    /// When the VM was made to fail (`POST /__sim/fail` or `--vm-failure-rate`): from
+    /// then on it is `850-FAILED` until it is terminated. Absent in state files written
+    /// before failures existed, hence `serde(default)` (on the struct).
+    pub failed_ms: Option<i64>,
 }
 
 impl Instance {
@@ -164,6 +169,9 @@ impl Instance {
         }
         if self.terminate_ms.is_some_and(|x| t >= x) {
             return Some(STATE_TERMINATING);
+        }
+        if self.failed_ms.is_some_and(|x| t >= x) {
+            return Some(STATE_FAILED);
         }
         Some(if t >= self.running_ms {
             STATE_RUNNING
@@ -181,9 +189,15 @@ impl Instance {
         reached_pending.then_some(self.instance_id.as_str())
     }
 
-    /// Healthy for the engines: not asked to terminate.
+    /// Counted by the engines: not asked to terminate. A failed VM still counts, so
+    /// the engine does not replace it by itself: see `failures.rs` for why.
     pub fn healthy(&self) -> bool {
         self.terminate_ms.is_none()
+    }
+
+    /// `850-FAILED` at `t` (and not terminating).
+    pub fn failed_at(&self, t: i64) -> bool {
+        self.state_at(t) == Some(STATE_FAILED)
     }
 
     /// Holds a slot of its cloud at `t` (launched and not yet terminated).
@@ -405,6 +419,12 @@ impl Domain {
     }
 }
 
+/// Which VM a scale-down terminates first: failed VMs (nobody wants them), then the
+/// newest (EPU picks at random; the newest keeps results deterministic).
+fn scale_down_order(i: &Instance, t: i64) -> (bool, std::cmp::Reverse<u64>) {
+    (!i.failed_at(t), std::cmp::Reverse(i.seq))
+}
+
 fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = x;
@@ -465,6 +485,7 @@ impl State {
             terminate_ms: None,
             terminated_ms: None,
             gone_ms: None,
+            failed_ms: None,
         }
     }
 
@@ -541,7 +562,7 @@ impl State {
     /// healthy count within [minimum_vms, maximum_vms], filling sites in
     /// rank order up to each site's size (-1 = unlimited) and the cloud's
     /// simulated capacity; shrink from the lowest-ranked site. Within a
-    /// site the newest VM goes first (EPU picks at random).
+    /// site a failed VM goes first, then the newest (EPU picks at random).
     fn decide_overflow(&mut self, name: &str, t: i64, cfg: &SimConfig) {
         let occupancy = self.occupancy(t);
         let d = &self.domains[name];
@@ -621,7 +642,7 @@ impl State {
             if deltas[k] < 0 {
                 let n = (-deltas[k]).min(healthy[k].len() as i64) as usize;
                 let mut idx = healthy[k].clone();
-                idx.sort_by_key(|&i| std::cmp::Reverse(d.instances[i].seq));
+                idx.sort_by_key(|&i| scale_down_order(&d.instances[i], t));
                 to_kill.extend(idx.into_iter().take(n));
             } else if deltas[k] > 0 {
                 to_launch.push((site.clone(), deltas[k]));
@@ -675,7 +696,7 @@ impl State {
             let d = self.domains.get_mut(name).expect("domain exists");
             d.instances.extend(launched);
         } else if count > target {
-            valid.sort_by_key(|&k| std::cmp::Reverse(d.instances[k].seq));
+            valid.sort_by_key(|&k| scale_down_order(&d.instances[k], t));
             let n = (count - target) as usize;
             let d = self.domains.get_mut(name).expect("domain exists");
             for k in valid.into_iter().take(n) {

@@ -6,11 +6,12 @@ use crate::auth::{self, AuthKind};
 use crate::cli::Options;
 use crate::clock;
 use crate::errors::PhantomError;
+use crate::failures::{self, FailError};
 use crate::faults::{FaultKind, Faults, Rng};
 use crate::http::{self, ReadError, Request, Response};
 use crate::model::{health_of, Instance, SimConfig, State};
 use crate::params::{parse_qsl, Params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::BufReader;
@@ -44,6 +45,40 @@ pub struct Inner {
     pub faults: Faults,
     pub fault_rng: Rng,
     pub id_rng: Rng,
+    /// Picks the VM of `POST /__sim/fail` without an id and rolls
+    /// `vm_failures_per_minute` (apart from `fault_rng`, so failing VMs does not change
+    /// which requests a seeded error rate hits).
+    pub vm_fail_rng: Rng,
+    /// Up to when (real clock, ms) `vm_failures_per_minute` has been rolled.
+    pub vm_failures_rolled_ms: i64,
+}
+
+impl Inner {
+    /// Brings the simulation up to `now`: the engines (`State::advance`), then the
+    /// random VM failures since the last request. Returns whether the state changed.
+    fn advance(&mut self, now: i64, sim: &SimConfig) -> bool {
+        let mut dirty = self.state.advance(now, sim);
+        let since = self.vm_failures_rolled_ms;
+        self.vm_failures_rolled_ms = self.vm_failures_rolled_ms.max(now);
+        dirty |= failures::roll_failures(
+            &mut self.state,
+            self.faults.vm_failures_per_minute,
+            since,
+            now,
+            &mut self.vm_fail_rng,
+        ) > 0;
+        dirty
+    }
+}
+
+/// `POST /__sim/fail` body: the domain, and the VM (as Describe shows its InstanceId);
+/// without `instance_id` a random 600-RUNNING VM of the domain.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailRequest {
+    domain: String,
+    #[serde(default)]
+    instance_id: Option<String>,
 }
 
 pub struct Shared {
@@ -76,6 +111,8 @@ impl Shared {
                 faults,
                 fault_rng: Rng::new(seed),
                 id_rng: Rng::new(seed ^ 0x05EE_D1D5),
+                vm_fail_rng: Rng::new(seed ^ 0x0FA1_1ED0),
+                vm_failures_rolled_ms: clock::real_now_ms(),
             }),
         }
     }
@@ -321,7 +358,7 @@ fn run_action(
     entry: &mut LogEntry,
 ) -> Result<(String, String), PhantomError> {
     let now_ms = clock::real_now_ms();
-    let mut dirty = inner.state.advance(now_ms, &shared.sim);
+    let mut dirty = inner.advance(now_ms, &shared.sim);
     let outcome = (|| {
         let who = auth::authenticate(req, params, &shared.opts.credentials, server_us)?;
         entry.access_key = Some(who.access_key);
@@ -373,6 +410,7 @@ fn instance_view(i: &Instance, now: i64) -> Value {
         "terminate_ms": i.terminate_ms,
         "terminated_ms": i.terminated_ms,
         "gone_ms": i.gone_ms,
+        "failed_ms": i.failed_ms,
     })
 }
 
@@ -462,7 +500,7 @@ fn control(shared: &Shared, req: &Request) -> Response {
     let method = req.method.as_str();
     match (method, req.path.as_str()) {
         ("GET", "/__sim/state") => {
-            if inner.state.advance(now, &shared.sim) {
+            if inner.advance(now, &shared.sim) {
                 if let Some(p) = &shared.opts.state {
                     save_state(p, &inner.state);
                 }
@@ -476,14 +514,22 @@ fn control(shared: &Shared, req: &Request) -> Response {
             .and_then(|f| f.validate().map(|_| f))
         {
             Ok(f) => {
+                // Failures up to now are rolled at the rate that was in force.
+                if inner.advance(now, &shared.sim) {
+                    if let Some(p) = &shared.opts.state {
+                        save_state(p, &inner.state);
+                    }
+                }
                 if let Some(seed) = f.seed {
                     inner.fault_rng = Rng::new(seed);
+                    inner.vm_fail_rng = Rng::new(seed ^ 0x0FA1_1ED0);
                 }
                 inner.faults = f;
                 json_response(200, "OK", &json!(inner.faults))
             }
             Err(e) => json_response(400, "Bad Request", &json!({"error": e})),
         },
+        ("POST", "/__sim/fail") => fail_control(shared, inner, req, now),
         ("POST", "/__sim/reset") => {
             inner.state = State::default();
             inner.log.clear();
@@ -492,15 +538,59 @@ fn control(shared: &Shared, req: &Request) -> Response {
             }
             json_response(200, "OK", &json!({"reset": true}))
         }
-        (_, "/__sim/state" | "/__sim/log" | "/__sim/faults" | "/__sim/reset") => json_response(
-            405,
-            "Method Not Allowed",
-            &json!({"error": "method not allowed"}),
-        ),
+        (_, "/__sim/state" | "/__sim/log" | "/__sim/faults" | "/__sim/fail" | "/__sim/reset") => {
+            json_response(
+                405,
+                "Method Not Allowed",
+                &json!({"error": "method not allowed"}),
+            )
+        }
         _ => json_response(
             404,
             "Not Found",
             &json!({"error": "no such control endpoint"}),
         ),
     }
+}
+
+/// `POST /__sim/fail`: brings the state up to `now`, then fails the VM the body names
+/// (see `failures.rs`); answers that VM as `/__sim/state` shows it, plus `changed`.
+fn fail_control(shared: &Shared, inner: &mut Inner, req: &Request, now: i64) -> Response {
+    let body: FailRequest = match serde_json::from_slice(&req.body) {
+        Ok(b) => b,
+        Err(e) => {
+            return json_response(
+                400,
+                "Bad Request",
+                &json!({"error": format!("body must be {{\"domain\": NAME, \"instance_id\": ID (optional)}}: {e}")}),
+            )
+        }
+    };
+    let mut dirty = inner.advance(now, &shared.sim);
+    let result = failures::fail_vm(
+        &mut inner.state,
+        &body.domain,
+        body.instance_id.as_deref(),
+        now,
+        &mut inner.vm_fail_rng,
+    );
+    dirty |= result.as_ref().is_ok_and(|f| f.changed);
+    if dirty {
+        if let Some(p) = &shared.opts.state {
+            save_state(p, &inner.state);
+        }
+    }
+    match result {
+        Ok(f) => {
+            let mut v = instance_view(&f.instance, now);
+            v["changed"] = json!(f.changed);
+            json_response(200, "OK", &v)
+        }
+        Err(e) => fail_error(&e),
+    }
+}
+
+fn fail_error(e: &FailError) -> Response {
+    let (status, reason) = e.status();
+    json_response(status, reason, &json!({"error": e.to_string()}))
 }

@@ -27,6 +27,8 @@ fn command_line_errors_exit_2_with_one_line() {
         vec!["--cloud-capacity", "hotel"],
         vec!["--credentials", "nocolon"],
         vec!["--latency-ms"],
+        vec!["--vm-failures-per-minute", "-1"],
+        vec!["--vm-failures-per-minute", "often"],
     ] {
         let out = bin().args(&args).stdin(Stdio::null()).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -55,6 +57,7 @@ fn help_explains_every_flag() {
         "--force",
         "--clock-offset",
         "--seed",
+        "--vm-failures-per-minute",
         "--control",
         "--exit-after",
         "--exit-with-stdin",
@@ -62,6 +65,7 @@ fn help_explains_every_flag() {
         "/__sim/log",
         "/__sim/faults",
         "/__sim/reset",
+        "/__sim/fail",
         "html400",
     ] {
         assert!(help.contains(flag), "help lacks {flag}");
@@ -105,15 +109,6 @@ fn exit_after_and_exit_with_stdin() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success());
-}
-
-/// A fresh directory with no `state.json` in it yet: (the directory, the file).
-fn fresh_state_file(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("phantom-sim-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("state.json");
-    let _ = std::fs::remove_file(&file);
-    (dir, file)
 }
 
 #[test]

@@ -478,6 +478,15 @@ pub fn control_json(port: u16, path: &str) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap()
 }
 
+/// A fresh directory with no `state.json` in it yet: (the directory, the file).
+pub fn fresh_state_file(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("phantom-sim-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.json");
+    let _ = std::fs::remove_file(&file);
+    (dir, file)
+}
+
 /// Poll until `f` holds or `timeout` passes.
 pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
