@@ -159,6 +159,7 @@ fn started(schedule: Vec<ScheduledStep>) -> Event {
         delete_domain: false,
         planned_requests: 8,
         options: RunOptions::default(),
+        policy: None,
     })
 }
 

@@ -37,6 +37,7 @@ fn run_started(schedule: &[(u64, u32)]) -> Event {
         delete_domain: false,
         planned_requests: schedule.len(),
         options: RunOptions::default(),
+        policy: None,
     })
 }
 

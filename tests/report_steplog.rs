@@ -101,6 +101,7 @@ fn run_started() -> Event {
         delete_domain: false,
         planned_requests: 6,
         options: RunOptions::default(),
+        policy: None,
     })
 }
 

@@ -97,6 +97,7 @@ fn journal() -> Journal {
                 delete_domain: false,
                 planned_requests: 4,
                 options: RunOptions::default(),
+                policy: None,
             }),
             done(
                 1,

@@ -86,6 +86,18 @@ function parseArgs(argv) {
   return opts;
 }
 
+// The custom policy's sandbox worker runs code a person pasted (src/api/sandbox.rs). A
+// worker loaded from a URL does not inherit the page's <meta> CSP: its policy is the one
+// its own response carries, and without one it could connect anywhere. The worker deletes
+// every network and storage API before that code runs; this header is the second wall, so
+// that a way out it missed (or `import()`, which cannot be deleted) loads and connects
+// nowhere. 'unsafe-eval' is what the worker is for (it compiles the code with
+// `new Function`); 'self' admits only this origin's own files, which hold no secret.
+// Keyed by the file's path in dist, however the URL spelled it.
+const FILE_HEADERS = {
+  'worker/policy.js': { 'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-eval'" },
+};
+
 function serveStatic(opts, req, res, pathname) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -103,6 +115,7 @@ function serveStatic(opts, req, res, pathname) {
       'Content-Length': data.length,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
+      ...FILE_HEADERS[path.relative(opts.dist, file).split(path.sep).join('/')],
     });
     res.end(req.method === 'HEAD' ? undefined : data);
   });

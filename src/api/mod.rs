@@ -19,6 +19,8 @@ pub mod profile;
 pub mod request;
 pub mod retry;
 #[cfg(target_arch = "wasm32")]
+pub mod sandbox;
+#[cfg(target_arch = "wasm32")]
 pub mod ticker;
 pub mod transport;
 pub mod xml;

@@ -23,6 +23,7 @@ pub mod fields;
 pub mod instances;
 pub mod launch;
 pub mod locks;
+pub mod policy;
 pub mod preview;
 pub mod ramp;
 pub mod random;

@@ -7,6 +7,8 @@ use crate::settings::{Field, RampField, RampShape, Settings, StepField};
 use super::fields::{
     checkbox_field, dom_id, field_message, focus_later, select_field, text_field, Kind,
 };
+use super::policy::policy_fields;
+use super::runner::policy_host::browser_zone;
 use super::state::AppState;
 
 fn step_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
@@ -69,15 +71,12 @@ fn step_row(state: AppState, i: usize, count: Memo<usize>) -> impl IntoView {
 pub fn RampSection() -> impl IntoView {
     let state = expect_context::<AppState>();
     let shapes = Signal::derive(|| {
-        vec![
-            (
-                "tutorial".to_string(),
-                "Tutorial: step up to a peak".to_string(),
-            ),
-            ("steps".to_string(), "Explicit steps".to_string()),
-        ]
+        RampShape::ALL
+            .iter()
+            .map(|s| (s.key().to_string(), s.label().to_string()))
+            .collect()
     });
-    let tutorial = move || state.settings.with(|s| s.ramp.shape == RampShape::Tutorial);
+    let shape = Memo::new(move |_| state.settings.with(|s| s.ramp.shape));
     let count = Memo::new(move |_| state.settings.with(|s| s.ramp.steps.len()));
     view! {
         <fieldset class="section" id="ramp">
@@ -86,16 +85,19 @@ pub fn RampSection() -> impl IntoView {
                 RampField::Shape,
                 "Shape",
                 shapes,
-                |s: &Settings| match s.ramp.shape {
-                    RampShape::Tutorial => "tutorial".to_string(),
-                    RampShape::Steps => "steps".to_string(),
-                },
+                |s: &Settings| s.ramp.shape.key().to_string(),
                 |s: &mut Settings, v: String| {
-                    s.ramp.shape = if v == "steps" { RampShape::Steps } else { RampShape::Tutorial };
+                    s.ramp.shape = RampShape::from_key(&v).unwrap_or_default();
+                    if s.ramp.shape == RampShape::Schedule && s.ramp.policy.zone.trim().is_empty() {
+                        s.ramp.policy.zone = browser_zone().unwrap_or_else(|| "UTC".to_string());
+                    }
                 },
             )}
             {move || {
-                if tutorial() {
+                let shape = shape.get();
+                if shape.is_policy() {
+                    policy_fields(shape)
+                } else if shape == RampShape::Tutorial {
                     view! {
                         <div class="group" role="group" aria-label="Tutorial shape">
                             {text_field(
@@ -157,19 +159,24 @@ pub fn RampSection() -> impl IntoView {
                         .into_any()
                 }
             }}
-            {text_field(
-                RampField::Hold,
-                "Hold after the last step (seconds)",
-                Kind::Decimal,
-                None,
-                |s: &Settings| s.ramp.hold.0.clone(),
-                |s: &mut Settings, v| s.ramp.hold.0 = v,
-            )}
+            {move || {
+                (!shape.get().is_policy())
+                    .then(|| {
+                        text_field(
+                            RampField::Hold,
+                            "Hold after the last step (seconds)",
+                            Kind::Decimal,
+                            None,
+                            |s: &Settings| s.ramp.hold.0.clone(),
+                            |s: &mut Settings, v| s.ramp.hold.0 = v,
+                        )
+                    })
+            }}
             {text_field(
                 RampField::FinalCapacity,
                 "Final capacity",
                 Kind::Integer,
-                Some("Set when the hold is over (the tutorial: 0).".into()),
+                Some("Set when the hold (or a policy's run) is over (the tutorial: 0).".into()),
                 |s: &Settings| s.ramp.final_capacity.0.clone(),
                 |s: &mut Settings, v| s.ramp.final_capacity.0 = v,
             )}

@@ -175,10 +175,7 @@ fn metric(p: &PolicySettings, c: &mut Check) -> Option<MetricSpec> {
     } else if url.chars().any(char::is_whitespace) {
         c.add(PolicyField::MetricUrl, "The metric URL contains spaces");
         false
-    } else if !(url.starts_with('/') && !url.starts_with("//"))
-        && !url.starts_with("http://")
-        && !url.starts_with("https://")
-    {
+    } else if !is_metric_url(url) {
         c.add(
             PolicyField::MetricUrl,
             "The metric URL must be a path on this page's server (/metrics/…) or start with http:// or https://",
@@ -207,6 +204,12 @@ fn metric(p: &PolicySettings, c: &mut Check) -> Option<MetricSpec> {
         pointer: pointer.to_string(),
         max_age_ms: max_age?,
     })
+}
+
+/// A same-origin path (not `//host`, which is another origin) or an absolute http(s) URL.
+fn is_metric_url(url: &str) -> bool {
+    let path = url.starts_with('/') && !url.starts_with("//");
+    path || url.starts_with("http://") || url.starts_with("https://")
 }
 
 /// "09:00" → 540.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::Instance;
 use crate::engine::journal::{Event, JournalSummary, PendingTeardown, TeardownOutcome};
-use crate::engine::run::run;
+use crate::engine::run::run_with;
 use crate::engine::settle::settle;
 use crate::engine::{
     manual, pursue_capacity, CapacityState, Plan, Pursuit, RecoveryRecord, RunControls, RunOptions,
@@ -303,11 +303,12 @@ async fn drive_run(sinks: Sinks, job: &Job<Launch>) {
         }
         journal(event);
     };
-    let report = run(
+    let report = run_with(
         &*job.client,
         &launch.plan,
         &launch.options,
         &launch.controls,
+        &super::policy_host::BrowserHost,
         &mut on_event,
     )
     .await;

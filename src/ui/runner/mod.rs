@@ -12,6 +12,7 @@
 
 mod drive;
 mod keep;
+pub mod policy_host;
 mod tabs;
 
 use std::rc::Rc;

@@ -17,7 +17,7 @@ pub struct FollowMetric {
 
 /// ceil(`metric` ÷ `per_vm_milli`/1000), 0 for a metric at or below 0.
 pub fn vms_for(metric: f64, per_vm_milli: u64) -> u32 {
-    if !(metric > 0.0) || per_vm_milli == 0 {
+    if metric.is_nan() || metric <= 0.0 || per_vm_milli == 0 {
         return 0;
     }
     let vms = (metric * 1000.0 / per_vm_milli as f64).ceil();
