@@ -101,13 +101,47 @@ const followMetricFields = ({ downCooldown = 0 } = {}) => ({
 });
 const noCooldowns = { 'Scale-up cooldown (seconds)': 0, 'Scale-down cooldown (seconds)': 0, 'Final capacity': 0 };
 
-test('follow a metric through the /metrics/ proxy: 25 → capacity 3, 5 → 1 after the scale-down cooldown, 0 when Run for is over', { timeout: 60_000 }, async () => {
+/** The fields each policy shape shows, by label (issue 13's contracts). */
+const SHAPE_FIELDS = {
+  'Follow a metric': ['Metric URL', 'JSON pointer', 'Metric per VM', 'Minimum capacity', 'Maximum capacity',
+    'Scale-up cooldown (seconds)', 'Scale-down cooldown (seconds)', 'Decide every (seconds)', 'Run for (seconds)',
+    'Final capacity', 'Metric too old after (seconds)', 'Largest change per decision'],
+  'Custom policy': ['Policy code', 'Time limit per decision (ms)', 'Decide every (seconds)', 'Run for (seconds)',
+    'Minimum capacity', 'Maximum capacity', 'Final capacity'],
+  'Keep healthy': ['Capacity to keep', 'Replace a VM booting for over (seconds)', 'Replacements per window',
+    'Replacement window (seconds)', 'Decide every (seconds)', 'Run for (seconds)', 'Final capacity'],
+  'Schedule windows': ['Decide every (seconds)', 'Run for (seconds)', 'Final capacity'],
+};
+
+test('the Shape select offers the policy shapes, each with its fields by label', { timeout: 30_000 }, async () => {
+  const { page, problems, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: {} });
+  try {
+    const options = (await field(page, 'Shape').locator('option').allInnerTexts()).map((t) => t.trim());
+    for (const shape of ['Tutorial: step up to a peak', 'Explicit steps', ...Object.keys(SHAPE_FIELDS)]) {
+      assert.ok(options.includes(shape), `no Shape option "${shape}": ${JSON.stringify(options)}`);
+    }
+    for (const [shape, labels] of Object.entries(SHAPE_FIELDS)) {
+      await field(page, 'Shape').selectOption({ label: shape });
+      const missing = [];
+      for (const label of labels) if ((await field(page, label).count()) !== 1) missing.push(label);
+      assert.deepEqual(missing, [], `${shape}: fields missing (or not unique) by label`);
+    }
+    await field(page, 'Shape').selectOption({ label: 'Custom policy' });
+    assert.equal(await field(page, 'Policy code').evaluate((el) => el.tagName), 'TEXTAREA');
+    assert.deepEqual(pageErrors(problems), []);
+  } finally {
+    await close();
+  }
+});
+
+test('follow a metric through the /metrics/ proxy: 25 → capacity 3 (at most 2 per decision), 5 → 1 after the scale-down cooldown, 0 when Run for is over', { timeout: 60_000 }, async () => {
   const metric = await startMetricServer({ value: 25 });
   const { sim, page, problems, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: {}, metricsUrl: metric.url });
   try {
-    await choosePolicy(page, 'Follow a metric', followMetricFields({ downCooldown: 3 }), { 'Metric too old after (seconds)': 10 });
+    await choosePolicy(page, 'Follow a metric', followMetricFields({ downCooldown: 3 }),
+      { 'Metric too old after (seconds)': 10, 'Largest change per decision': 2 });
     const ranAt = await startRun(page);
-    // ceil(25 ÷ 10) = 3, with its 3 VMs.
+    // ceil(25 ÷ 10) = 3, with its 3 VMs: 0 → 2 → 3, at most 2 per decision.
     await waitForDomain(sim, { capacity: 3, timeout: 15_000 });
     metric.set(5);
     // ceil(5 ÷ 10) = 1, once the scale-down cooldown (3 s after the change to 3) is over.
@@ -118,11 +152,13 @@ test('follow a metric through the /metrics/ proxy: 25 → capacity 3, 5 → 1 af
     assert.equal(Number(d.desired), 0);
 
     const sets = await acceptedSets(sim);
-    assert.deepEqual(sets.map((r) => r.capacity), [3, 1, 0], JSON.stringify(sets));
-    const downGap = sets[1].at - sets[0].at;
+    assert.deepEqual(sets.map((r) => r.capacity), [2, 3, 1, 0], JSON.stringify(sets));
+    const upGap = sets[1].at - sets[0].at;
+    assert.ok(upGap >= 700 && upGap <= 1500, `2 → 3 came ${upGap} ms after 0 → 2 (the next decision, no scale-up cooldown)`);
+    const downGap = sets[2].at - sets[1].at;
     assert.ok(downGap >= 2900, `3 → 1 came ${downGap} ms after the change to 3 (scale-down cooldown 3 s)`);
     // The final 0 is the end of Run for (20 s from the first decision), not a decision.
-    const endGap = sets[2].at - sets[0].at;
+    const endGap = sets[3].at - sets[0].at;
     assert.ok(endGap >= 18_500 && endGap <= 22_000, `final 0 came ${endGap} ms after the first decision (Run for 20 s)`);
     // Read every tick through the page server's proxy.
     assert.ok(metric.requests.filter((r) => r.at >= ranAt).length >= 15, `the metric was read ${metric.requests.length} times`);
@@ -130,9 +166,39 @@ test('follow a metric through the /metrics/ proxy: 25 → capacity 3, 5 → 1 af
     const lines = await decisionLines(page);
     assert.ok(lines.length >= 15 && lines.length <= 21, `${lines.length} decision lines for 20 s at one a second:\n${lines.join('\n')}`);
     assert.ok(lines.every((l) => /Decision \d+/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /metric 25/.test(l) && /set 2/.test(l) && /3 limited to 2 \(at most 2 per decision\)/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /metric 25/.test(l) && /set 3/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /metric 5\b/.test(l) && /cool/i.test(l)), `no decision held by the scale-down cooldown\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => /metric 5\b/.test(l) && /set 1/.test(l)), lines.join('\n'));
     await page.screenshot({ path: path.join(OUTPUT, 'policy-follow-metric.png'), fullPage: true });
+    assert.deepEqual(pageErrors(problems), []);
+  } finally {
+    await close();
+    await metric.stop();
+  }
+});
+
+test('follow a metric that stops answering (HTTP 503): once older than its age the policy holds and says why, then follows again', { timeout: 60_000 }, async () => {
+  const metric = await startMetricServer({ value: 15 });
+  const { sim, page, problems, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: {}, metricsUrl: metric.url });
+  try {
+    await choosePolicy(page, 'Follow a metric', { ...followMetricFields(), 'Run for (seconds)': 14, 'Metric too old after (seconds)': 2 });
+    await startRun(page);
+    await waitForDesired(sim, 2, 15_000);
+    metric.setStatus(503);
+    metric.set(35);
+    const failingAt = Date.now();
+    await page.locator('.step-log .log-line.decision', { hasText: 'older than 2 s' }).first().waitFor({ timeout: 8000 });
+    await sleep(Math.max(0, failingAt + 4000 - Date.now()));
+    assert.equal(Number((await simDomain(sim)).desired), 2, 'the capacity changed while the metric could not be read');
+    metric.setStatus(200);
+    await waitForDesired(sim, 4, 8000);
+    const status = await waitForFinished(page, 20_000);
+    assert.match(status, /Finished: completed/, status);
+    await waitForDesired(sim, 0, 10_000);
+    assert.deepEqual((await acceptedSets(sim)).map((r) => r.capacity), [2, 4, 0]);
+    const held = (await decisionLines(page)).filter((l) => /older than 2 s/.test(l));
+    assert.ok(held.every((l) => /hold/.test(l) && /503/.test(l)), `a hold line does not say why (HTTP 503):\n${held.join('\n')}`);
     assert.deepEqual(pageErrors(problems), []);
   } finally {
     await close();
