@@ -566,7 +566,10 @@ fn bad_settings_or_flags_are_exit_2_before_any_request() {
     let not_json = case("not.json", "{ this is not json");
     let mut cases: Vec<(Command, &str)> = vec![
         (runner(&sim.url, SECRET, &[&bad_peak]), "ramp.peak"),
-        (runner(&sim.url, SECRET, &[&custom]), "runs in the page"),
+        (
+            runner(&sim.url, SECRET, &[&custom]),
+            "runs only in the page",
+        ),
         (runner(&sim.url, SECRET, &[&not_json]), "not valid JSON"),
         (
             runner(&sim.url, SECRET, &["/no/such/settings.json"]),

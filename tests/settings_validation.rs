@@ -996,7 +996,7 @@ fn field_labels_name_what_the_form_shows() {
 
 /// Every field's path, in form order, with one cloud and one step: the spelling the page's
 /// DOM ids and the browser tests rely on.
-const PATHS: [&str; 47] = [
+const PATHS: [&str; 70] = [
     "settings",
     "endpoint.url",
     "endpoint.profile",
@@ -1039,6 +1039,29 @@ const PATHS: [&str; 47] = [
     "ramp.hold",
     "ramp.final_capacity",
     "ramp.delete_domain",
+    "ramp.policy.every",
+    "ramp.policy.run_for",
+    "ramp.policy.min_capacity",
+    "ramp.policy.max_capacity",
+    "ramp.policy.max_change",
+    "ramp.policy.up_cooldown",
+    "ramp.policy.down_cooldown",
+    "ramp.policy.metric_url",
+    "ramp.policy.json_pointer",
+    "ramp.policy.metric_per_vm",
+    "ramp.policy.metric_max_age",
+    "ramp.policy.code",
+    "ramp.policy.time_limit_ms",
+    "ramp.policy.zone",
+    "ramp.policy.days",
+    "ramp.policy.window_from",
+    "ramp.policy.window_to",
+    "ramp.policy.inside_capacity",
+    "ramp.policy.outside_capacity",
+    "ramp.policy.healthy_capacity",
+    "ramp.policy.stuck_after",
+    "ramp.policy.max_replacements",
+    "ramp.policy.replacement_window",
     "ramp.steps[0].offset",
     "ramp.steps[0].capacity",
     "run.leave_running",

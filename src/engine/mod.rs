@@ -10,6 +10,9 @@
 //! * [`pursuit`]: a capacity (0) pursued until the server confirms it, with its backoff
 //!   and its "Try now" / "Stop trying" handle: the run's teardown, a teardown by hand,
 //!   and a teardown resumed after a reload.
+//! * [`simulate`]: the dry run, a plan's policy on a virtual clock against a model of
+//!   the domain (boot time, clouds, failures, a metric trace), sharing the live run's
+//!   per-tick logic.
 //! * [`settle`]: after the end, the watch until the domain shows the capacity asked for
 //!   (or a warning).
 //! * [`manual`]: the requests a person asks for outside a plan (list the VMs, terminate
@@ -38,6 +41,7 @@ pub mod recovery;
 pub mod resume;
 pub mod run;
 pub mod settle;
+pub mod simulate;
 pub mod stop;
 pub(crate) mod timing;
 mod wakers;

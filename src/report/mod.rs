@@ -8,6 +8,8 @@
 //!   rails changed).
 //! * [`export`]: the step log as text (Copy, Download text) and the journal as JSON.
 //! * [`series`]: planned capacity, requested capacity and running instances over time.
+//! * [`simulation`]: a dry run's chart lines (decided capacity, running VMs, the
+//!   metric) and its decisions as log lines.
 //! * [`chart`]: the geometry of the two SVG charts (plan preview and live view).
 //! * [`html`]: the run report, one self-contained HTML file (Download report), with
 //!   its summary ([`summary`], [`figures`]) and the facts the journal lacks ([`facts`]).
@@ -23,6 +25,7 @@ pub mod figures;
 pub mod history;
 pub mod html;
 pub mod series;
+pub mod simulation;
 pub mod steplog;
 pub mod summary;
 pub mod time;

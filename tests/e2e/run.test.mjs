@@ -240,7 +240,9 @@ test('a reload in the middle of a run shows the old log and offers to scale the 
     await page.getByLabel('Secret access key').fill(SECRET);
     await offer.click();
     await offer.waitFor({ state: 'detached', timeout: 20_000 });
-    assert.match(await page.locator('.run-status .phase').innerText(), /the domain is now at capacity 0/);
+    // The offer goes as the pursuit starts; the phase says 0 once the server confirmed it.
+    await page.locator('.run-status .phase', { hasText: /the domain is now at capacity 0/ })
+      .waitFor({ timeout: 15_000 });
     const d = (await sim.state()).domains.find((x) => x.name === 'my_domain');
     assert.equal(Number(d.desired), 0);
     const sets = (await sim.log()).filter((r) => r.action === 'SetDesiredCapacity').map((r) => Number(param(r, 'DesiredCapacity')));

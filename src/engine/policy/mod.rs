@@ -14,7 +14,8 @@
 //! The rooms: [`observation`] (what a policy sees, and how long each VM has been in its
 //! state), [`decision`] (what it answers, and a custom policy's JSON answer read
 //! safely), [`rails`] (the governor), [`builtin`] (follow a metric, schedule windows,
-//! keep healthy). The policy a plan carries is the settings' [`ValidPolicy`]. A policy whose answer takes a
+//! keep healthy), [`tick`] (what one tick does with an answer, shared by the live run
+//! and the dry run). The policy a plan carries is the settings' [`ValidPolicy`]. A policy whose answer takes a
 //! browser (a person's JavaScript in a sandbox, a metric read over the network, a
 //! time zone's offset) reaches it through a [`PolicyHost`], so all of this is pure and
 //! runs on the host's virtual clock in tests and in the dry run.
@@ -24,6 +25,7 @@ pub mod decision;
 pub mod host;
 pub mod observation;
 pub mod rails;
+pub mod tick;
 
 pub use crate::engine::journal::{Direction, RailNote};
 pub use crate::settings::{MetricSpec, PolicyKind, Rails, ValidPolicy, Weekdays};
@@ -32,3 +34,4 @@ pub use decision::{Decision, PolicyFault};
 pub use host::{Decide, NoHost, PolicyHost};
 pub use observation::{CloudMax, MetricReading, Observation, ObservedInstance, Tracker};
 pub use rails::{Governed, Governor};
+pub use tick::{Settled, Ticker, MAX_FAULTS_IN_A_ROW};

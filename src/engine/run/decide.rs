@@ -1,34 +1,32 @@
 //! The policy's ticks: from the ramp's start until the run length is over, at every
 //! tick (ramp start + k × interval, so ticks never drift; ticks missed by a slow answer
 //! are dropped, never bunched) the domain is described and the metric read, the policy
-//! decides, the [`Governor`] holds the decision to the rails, and what is left is sent:
+//! decides, the [`Governor`](crate::engine::policy::Governor) holds the decision to the rails, and what is left is sent:
 //! a SetDesiredCapacity when the capacity changes, a TerminateInstanceInAutoScalingGroup
 //! without decrement per VM replaced. Every decision is journaled, what was sent or not
 //! and why.
 //!
 //! Safety: a policy fault (a throw, a time-out, a malformed answer) holds the capacity
-//! at that tick; [`MAX_FAULTS_IN_A_ROW`] in a row end the run with the teardown a
-//! failed step gets. A capacity that still fails after the client's retries does what
+//! at that tick; [`MAX_FAULTS_IN_A_ROW`](crate::engine::policy::MAX_FAULTS_IN_A_ROW) in
+//! a row end the run with the teardown a failed step gets. A capacity that still fails after the client's retries does what
 //! [`OnStepFailure`] says; a replacement that fails is logged and the run goes on (the
 //! VM is no worse off than before). A describe that fails makes the policy decide from
 //! the last capacity this run knew, and the log says so.
-
-use serde_json::Value;
+//!
+//! What a tick does with the policy's answer (faults, memory, rails, the journal entry)
+//! is [`crate::engine::policy::tick`], which the dry run ([`crate::engine::simulate`])
+//! shares, so a simulation decides as the run will.
 
 use crate::api::action::TerminateInstanceInAutoScalingGroup;
 use crate::api::{Answer, Clock, Request, Transport};
-use crate::engine::journal::{DecisionMade, DecisionOutcome, Event, ObservedBrief, Stage};
+use crate::engine::journal::{Event, Stage};
 use crate::engine::options::OnStepFailure;
 use crate::engine::plan::PlannedPolicy;
-use crate::engine::policy::{
-    decider_for, Governor, MetricReading, Observation, PolicyHost, Tracker,
-};
-use crate::engine::timing::{sleep_until, whole_ms};
+use crate::engine::policy::tick::{decision_made, next_tick, with_metric};
+use crate::engine::policy::{decider_for, MetricReading, Observation, PolicyHost, Ticker, Tracker};
+use crate::engine::timing::sleep_until;
 
 use super::runner::{Failure, Reply, Runner};
-
-/// Policy faults in a row that end the run.
-pub const MAX_FAULTS_IN_A_ROW: u32 = 3;
 
 impl<T: Transport, C: Clock> Runner<'_, T, C> {
     /// Lets the policy decide until `ramp_start` + its run length.
@@ -44,12 +42,11 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
             stage: Stage::Ramp,
             reason: format!("{} could not start: {e}", plan.policy.label()),
         })?;
-        let mut governor = Governor::new(plan.rails.clone());
+        // Faults, memory and the rails: the same per-tick logic as the dry run's.
+        let mut ticker = Ticker::new(plan.rails.clone());
         let mut tracker = Tracker::new();
-        let mut memory = Value::Object(Default::default());
         let mut metric: Option<MetricReading> = None;
         let mut known_capacity = self.summary(|s| s.last_capacity_requested).unwrap_or(0);
-        let mut faults = 0u32;
         let every = plan.every_ms.max(1000) as f64;
         let end = ramp_start + plan.run_for_ms as f64;
         let mut tick: u64 = 0;
@@ -65,7 +62,7 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
             }
             let mut observation = Observation::empty((now - ramp_start) / 1000.0, now);
             observation.clouds = planned.clouds.clone();
-            observation.memory = memory.clone();
+            observation.memory = ticker.memory().clone();
             observation.desired = known_capacity;
             let look_failed = self.observe(&mut tracker, &mut observation).await;
             if let Some(spec) = &plan.metric {
@@ -79,89 +76,50 @@ impl<T: Transport, C: Clock> Runner<'_, T, C> {
                     Err(why) => observation.metric_problem = Some(why),
                 }
             }
-            let now = self.now();
-            observation.metric = metric.map(|m| m.value);
-            observation.metric_age_s = metric.map(|m| ((now - m.read_ms) / 1000.0).max(0.0));
-            let brief = ObservedBrief {
-                desired: observation.desired,
-                running: observation.running,
-                pending: observation.pending,
-                failed: observation.failed,
-                terminating: observation.terminating,
-                metric: observation.metric,
-                metric_age_ms: metric.map(|m| whole_ms(now - m.read_ms)),
-                look_failed,
-            };
+            let brief = with_metric(&mut observation, metric, self.now(), look_failed);
             let decided = decider.decide(&observation).await;
             let now = self.now();
-            let event = |outcome| {
-                Event::Decision(DecisionMade {
-                    at_ms: now,
-                    tick,
-                    offset_ms: whole_ms(due - ramp_start),
-                    lateness_ms: whole_ms(observation.now_ms - due),
-                    observed: brief.clone(),
-                    outcome,
-                })
-            };
-            match decided {
-                Err(fault) => {
-                    faults += 1;
-                    self.emit(event(DecisionOutcome::Fault {
-                        message: fault.to_string(),
-                        line: fault.line(),
-                        consecutive: faults,
-                    }));
-                    if faults >= MAX_FAULTS_IN_A_ROW {
-                        return Err(Failure {
-                            stage: Stage::Ramp,
-                            reason: format!(
-                                "the policy gave no decision {faults} times in a row (last: {fault})"
-                            ),
-                        });
+            let settled = ticker.settle(now, &observation, decided);
+            self.emit(Event::Decision(decision_made(
+                now,
+                tick,
+                ramp_start,
+                due,
+                observation.now_ms,
+                brief,
+                settled.outcome,
+            )));
+            if let Some(reason) = settled.give_up {
+                return Err(Failure {
+                    stage: Stage::Ramp,
+                    reason,
+                });
+            }
+            if let Some(governed) = settled.governed {
+                if let Some(capacity) = governed.capacity {
+                    let request = Request::set_capacity(&self.domain, capacity);
+                    match self.send_or_fail(Stage::Ramp, &request, false).await {
+                        Ok(_) => known_capacity = capacity,
+                        Err(failure)
+                            if self.options.on_step_failure == OnStepFailure::StopAndTearDown =>
+                        {
+                            return Err(failure)
+                        }
+                        Err(_) => {}
                     }
                 }
-                Ok(decision) => {
-                    faults = 0;
-                    if let Some(m) = &decision.memory {
-                        memory = m.clone();
-                    }
-                    let governed =
-                        governor.govern(now, observation.desired, &observation, &decision);
-                    self.emit(event(DecisionOutcome::Decided {
-                        asked: decision.capacity,
-                        reason: decision.reason.clone(),
-                        set: governed.capacity,
-                        replace: governed.replace.clone(),
-                        rails: governed.notes.clone(),
-                    }));
-                    if let Some(capacity) = governed.capacity {
-                        let request = Request::set_capacity(&self.domain, capacity);
-                        match self.send_or_fail(Stage::Ramp, &request, false).await {
-                            Ok(_) => known_capacity = capacity,
-                            Err(failure)
-                                if self.options.on_step_failure
-                                    == OnStepFailure::StopAndTearDown =>
-                            {
-                                return Err(failure)
-                            }
-                            Err(_) => {}
-                        }
-                    }
-                    for id in governed.replace {
-                        let request = Request::TerminateInstanceInAutoScalingGroup(
-                            TerminateInstanceInAutoScalingGroup {
-                                instance_id: id,
-                                should_decrement_desired_capacity: false,
-                            },
-                        );
-                        // Journaled either way; a failed replacement leaves the VM as it was.
-                        let _ = self.send(Stage::Ramp, &request, false).await;
-                    }
+                for id in governed.replace {
+                    let request = Request::TerminateInstanceInAutoScalingGroup(
+                        TerminateInstanceInAutoScalingGroup {
+                            instance_id: id,
+                            should_decrement_desired_capacity: false,
+                        },
+                    );
+                    // Journaled either way; a failed replacement leaves the VM as it was.
+                    let _ = self.send(Stage::Ramp, &request, false).await;
                 }
             }
-            let behind = ((self.now() - ramp_start) / every).floor() as u64 + 1;
-            tick = (tick + 1).max(behind);
+            tick = next_tick(tick, self.now(), ramp_start, every);
         }
     }
 
