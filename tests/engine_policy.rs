@@ -9,6 +9,8 @@
 mod query;
 #[path = "support/scripted_phantom.rs"]
 mod scripted_phantom;
+#[path = "support/scripted_policy.rs"]
+mod scripted_policy;
 #[path = "support/virtual_time.rs"]
 mod virtual_time;
 
@@ -24,12 +26,11 @@ use phantom_de::engine::run::{run_with, RunControls};
 use phantom_de::engine::{Plan, RunOptions};
 use phantom_de::settings::{RampShape, Settings};
 use scripted_phantom::{client, tutorial_settings, Sent, Server};
+use scripted_policy::{Script, Scripted};
 use virtual_time::{Sim, VirtualClock, EPOCH_MS};
 
 // ---------------------------------------------------------------------------------------
 // A host: a metric that follows virtual time, a scripted "custom" policy, two zones.
-
-type Script = Rc<dyn Fn(&Observation) -> Result<Decision, PolicyFault>>;
 
 struct Host {
     clock: VirtualClock,
@@ -38,22 +39,6 @@ struct Host {
     custom: Option<Script>,
     /// Observations the custom policy saw.
     seen: Rc<RefCell<Vec<Observation>>>,
-}
-
-struct Scripted {
-    script: Script,
-    seen: Rc<RefCell<Vec<Observation>>>,
-}
-
-impl Decide for Scripted {
-    fn decide<'a>(
-        &'a mut self,
-        o: &'a Observation,
-    ) -> LocalBoxFuture<'a, Result<Decision, PolicyFault>> {
-        self.seen.borrow_mut().push(o.clone());
-        let d = (self.script)(o);
-        Box::pin(async move { d })
-    }
 }
 
 /// Test/Summer: UTC+1 until virtual 30 min, then UTC+2 (a spring-forward change).

@@ -6,6 +6,9 @@
 //! does, is the same for the same seed, and reads pasted numbers. And how fast: an hour
 //! at 1 s ticks.
 
+#[path = "support/scripted_policy.rs"]
+mod scripted_policy;
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Instant;
@@ -26,6 +29,7 @@ use phantom_de::engine::Plan;
 use phantom_de::report::decisions::decision_line;
 use phantom_de::report::simulation::{simulation_lines, simulation_series, SimulationChart};
 use phantom_de::settings::{RampShape, Settings};
+use scripted_policy::{Script, Scripted};
 
 /// 2026-01-02T03:04:05Z, as the live tests' virtual epoch.
 const START_MS: f64 = 1_767_323_045_000.0;
@@ -100,8 +104,6 @@ fn custom() -> PolicyKind {
     }
 }
 
-type Script = Rc<dyn Fn(&Observation) -> Result<Decision, PolicyFault>>;
-
 /// A "sandbox" running a Rust closure; counts metric reads (there must be none).
 struct Host {
     script: Script,
@@ -116,22 +118,6 @@ impl Host {
             seen: Rc::default(),
             metric_reads: Cell::new(0),
         }
-    }
-}
-
-struct Scripted {
-    script: Script,
-    seen: Rc<RefCell<Vec<Observation>>>,
-}
-
-impl Decide for Scripted {
-    fn decide<'a>(
-        &'a mut self,
-        o: &'a Observation,
-    ) -> LocalBoxFuture<'a, Result<Decision, PolicyFault>> {
-        self.seen.borrow_mut().push(o.clone());
-        let d = (self.script)(o);
-        Box::pin(async move { d })
     }
 }
 

@@ -30,17 +30,24 @@ impl Builtin for KeepHealthy {
                 _ => {}
             }
         }
-        let mut reason = format!("keep {}", self.capacity);
+        // The reason says what the policy saw: the log line already reads
+        // "keep N" (or "set N") before it.
+        let mut problems = Vec::new();
         if !failed.is_empty() {
-            reason.push_str(&format!("; replace failed {}", failed.join(", ")));
+            problems.push(format!("failed {}", failed.join(", ")));
         }
         if !stuck.is_empty() {
-            reason.push_str(&format!(
-                "; replace {} (booting for over {} s)",
+            problems.push(format!(
+                "{} booting for over {} s",
                 stuck.join(", "),
                 self.stuck_after_ms / 1000
             ));
         }
+        let reason = if problems.is_empty() {
+            "all healthy".to_string()
+        } else {
+            problems.join("; ")
+        };
         let mut decision = Decision::set(self.capacity, reason);
         decision.replace = failed.into_iter().chain(stuck).collect();
         decision
