@@ -462,3 +462,39 @@ fn the_signed_preview_is_redacted_and_fixed_in_time() {
     assert!(v4.debug.contains("20260102T030405Z"));
     assert!(!v4.debug.contains("placeholder"));
 }
+
+#[test]
+fn a_policy_plan_says_how_often_it_decides_and_what_each_tick_sends() {
+    use phantom_de::report::decisions::policy_plan_text;
+    let mut s = tutorial();
+    s.ramp.shape = RampShape::FollowMetric;
+    let p = &mut s.ramp.policy;
+    p.every = "10".into();
+    p.run_for = "600".into();
+    p.min_capacity = "0".into();
+    p.max_capacity = "8".into();
+    p.metric_url = "/metrics/q.json".into();
+    let planned = plan(&s).policy.expect("a policy plan");
+    let text = policy_plan_text(&planned);
+    assert!(
+        text.starts_with("Follow a metric every 10 s for 10 min, capacity 0–8: 60 decisions from the ramp's start."),
+        "{text}"
+    );
+    assert!(
+        text.contains("reads the metric at /metrics/q.json"),
+        "{text}"
+    );
+    assert!(!text.contains("replaces"), "{text}");
+    assert!(text.ends_with("then the final capacity."), "{text}");
+
+    // Keep healthy reads no metric and says how many it may replace; a run length that is
+    // not a whole number of intervals still has its last, partial tick.
+    s.ramp.shape = RampShape::KeepHealthy;
+    s.ramp.policy.run_for = "65".into();
+    s.ramp.policy.max_replacements = "2".into();
+    s.ramp.policy.replacement_window = "300".into();
+    let text = policy_plan_text(&plan(&s).policy.expect("a policy plan"));
+    assert!(text.contains(": 7 decisions"), "{text}");
+    assert!(!text.contains("metric at"), "{text}");
+    assert!(text.contains("replaces at most 2 VMs per 5 min"), "{text}");
+}

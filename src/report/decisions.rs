@@ -3,7 +3,10 @@
 //! sent; a fault as a warning with its line in the person's code.
 
 use crate::engine::journal::{DecisionMade, DecisionOutcome, ObservedBrief};
+use crate::engine::plan::PlannedPolicy;
 use crate::engine::policy::builtin::metric::trim_number;
+use crate::engine::policy::PolicyKind;
+use crate::settings::num::format_seconds;
 
 use super::steplog::{LineKind, LogLine};
 use super::time::seconds;
@@ -76,4 +79,40 @@ pub fn decision_line(e: &DecisionMade) -> LogLine {
         outcome,
         ..LogLine::new(e.at_ms, kind, format!("Decision {}", e.tick + 1))
     }
+}
+
+/// What the plan preview says of a policy, where a ramp lists its timed steps: how
+/// often it decides, for how long, within which rails, and what each tick sends.
+/// "Follow a metric every 10 s for 10 min, capacity 0–8: 60 decisions from the ramp's
+/// start. Each tick describes the domain, reads the metric at /metrics/q.json, and sets
+/// the capacity only when it changes; then the final capacity."
+pub fn policy_plan_text(p: &PlannedPolicy) -> String {
+    let policy = &p.policy;
+    let ticks = policy.run_for_ms.div_ceil(policy.every_ms.max(1000));
+    let decisions = if ticks == 1 {
+        "1 decision".to_string()
+    } else {
+        format!("{ticks} decisions")
+    };
+    let metric = policy
+        .metric
+        .as_ref()
+        .map(|m| format!(", reads the metric at {}", m.url))
+        .unwrap_or_default();
+    let replaces = matches!(
+        policy.policy,
+        PolicyKind::KeepHealthy { .. } | PolicyKind::Custom { .. }
+    )
+    .then(|| {
+        format!(
+            ", replaces at most {} VMs per {} (TerminateInstanceInAutoScalingGroup without decrement)",
+            policy.rails.max_replacements,
+            format_seconds(policy.rails.replacement_window_ms)
+        )
+    })
+    .unwrap_or_default();
+    format!(
+        "{}: {decisions} from the ramp's start. Each tick describes the domain{metric}, sets the capacity only when it changes{replaces}; then the final capacity.",
+        policy.summary()
+    )
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::Request;
 use crate::engine::{example_signing, Plan, EXAMPLE_TIME};
+use crate::report::decisions::policy_plan_text;
 use crate::settings::field_label;
 
 use super::chart::CapacityChart;
@@ -137,8 +138,10 @@ pub fn PlanPreview() -> impl IntoView {
             {move || match state.plan.get() {
                 Ok(plan) => {
                     let schedule = plan.schedule.clone();
+                    let policy = plan.policy.as_ref().map(policy_plan_text);
                     view! {
                         <CapacityChart schedule=schedule/>
+                        {policy.map(|text| view! { <p class="policy-plan" id="policy-plan">{text}</p> })}
                         {plan_table(state, plan, open)}
                     }
                         .into_any()
