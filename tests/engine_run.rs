@@ -200,13 +200,7 @@ impl Done {
     }
 
     fn ramp_start(&self) -> u64 {
-        self.events
-            .iter()
-            .find_map(|e| match e {
-                Event::RampStarted(r) => Some(self.clock.virtual_of(r.at_ms)),
-                _ => None,
-            })
-            .expect("the ramp started")
+        virtual_time::ramp_start(&self.clock, &self.events)
     }
 
     /// (virtual time sent, capacity) of every SetDesiredCapacity the server saw.
