@@ -111,12 +111,12 @@ test('a new user fills the form by keyboard, sees the tutorial plan, and a reloa
   assert.equal(await run.isDisabled(), false);
   assert.equal(await page.locator('#run-reason').textContent(), 'Ready: Run makes the requests of the plan below.');
 
-  // The preview is the tutorial's sequence.
+  // The preview is the tutorial's work in rounds.
   assert.deepEqual(await planRows(page), TUTORIAL);
   const summaries = await page.locator('table.plan .summary').allTextContents();
-  assert.equal(summaries[1], 'my_launch_config@hotel: image hello-phantom.gz, m1.small, key phantomkey, groups default');
-  assert.equal(summaries[6], 'my_domain from my_launch_config@hotel, MinSize 0, MaxSize 0, zone us-east-1; tags PHANTOM_DEFINITION=error_overflow_n_preserving, clouds=hotel:4,sierra:4, minimum_vms=0');
-  assert.deepEqual(summaries.slice(7), ['my_domain → 1', 'my_domain → 2', 'my_domain → 3', 'my_domain → 4', 'my_domain → 0']);
+  assert.equal(summaries[0], 'my_launch_config@hotel: image hello-phantom.gz, m1.small, key phantomkey, groups default');
+  assert.equal(summaries[5], 'my_domain from my_launch_config@hotel, MinSize 0, MaxSize 0, zone us-east-1; tags PHANTOM_DEFINITION=error_overflow_n_preserving, clouds=hotel:4,sierra:4, minimum_vms=0');
+  assert.deepEqual(summaries.slice(6), ['my_domain → 1', 'my_domain → 2', 'my_domain → 3', 'my_domain → 4', 'my_domain → 0']);
   const chart = await page.locator('svg.chart').getAttribute('aria-label');
   assert.equal(chart, 'Planned capacity over time: 1 at +0 s, 2 at +10 s, 3 at +20 s, 4 at +30 s, 0 at +90 s');
 
