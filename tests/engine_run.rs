@@ -1,5 +1,5 @@
-//! The runner on virtual time against a scripted Phantom: the tutorial's exact sequence
-//! and timing, zero drift under latency, late wake-ups, concurrent launch configuration
+//! The runner on virtual time against a scripted Phantom: the tutorial's work in rounds
+//! and its timing, zero drift under latency, late wake-ups, concurrent launch configuration
 //! creation, replace-and-wait, stop and failure at every phase with the right teardown,
 //! the monitor, and the journal's summary after a reload.
 
@@ -200,13 +200,7 @@ impl Done {
     }
 
     fn ramp_start(&self) -> u64 {
-        self.events
-            .iter()
-            .find_map(|e| match e {
-                Event::RampStarted(r) => Some(self.clock.virtual_of(r.at_ms)),
-                _ => None,
-            })
-            .expect("the ramp started")
+        virtual_time::ramp_start(&self.clock, &self.events)
     }
 
     /// (virtual time sent, capacity) of every SetDesiredCapacity the server saw.
@@ -251,7 +245,8 @@ fn the_tutorial_plan_sends_the_tutorials_requests_and_capacities() {
     assert_eq!(
         done.lines(),
         [
-            "DescribeLaunchConfigurations",
+            "CreateLaunchConfiguration my_launch_config@hotel",
+            "CreateLaunchConfiguration my_launch_config@sierra",
             "DescribeAutoScalingGroups my_domain",
             "DeleteAutoScalingGroup my_domain",
             "DescribeAutoScalingGroups my_domain",
@@ -264,26 +259,33 @@ fn the_tutorial_plan_sends_the_tutorials_requests_and_capacities() {
         ]
     );
     let start = done.ramp_start();
-    assert_eq!(start, 5 * 50, "five setup requests of 50 ms each");
+    assert_eq!(
+        start,
+        4 * 50,
+        "four rounds of 50 ms: creates and describe, delete, describe, create"
+    );
     assert_eq!(sets_from(&done.sets(), start), TUTORIAL_SETS);
-    // "Launch config '…' has already been added, skipping..."
+    // "Launch config '…' has already been added, skipping...": the server says so.
     let skipped: Vec<(String, Outcome)> = done
         .request(Stage::LaunchConfigurations, "CreateLaunchConfiguration")
         .iter()
         .map(|d| (d.target.to_string(), d.outcome.clone()))
         .collect();
-    let listed = Outcome::Skipped {
-        reason: SkipReason::Listed,
-        error: None,
-    };
-    assert_eq!(
-        skipped,
-        [
-            ("my_launch_config@hotel".to_string(), listed.clone()),
-            ("my_launch_config@sierra".to_string(), listed)
-        ]
-    );
-    let create = &done.log[4];
+    assert_eq!(skipped.len(), 2);
+    for ((target, outcome), cloud) in skipped.iter().zip(["hotel", "sierra"]) {
+        assert_eq!(target, &format!("my_launch_config@{cloud}"));
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Skipped {
+                    reason: SkipReason::AlreadyExists,
+                    error: Some(_)
+                }
+            ),
+            "{outcome:?}"
+        );
+    }
+    let create = &done.log[5];
     for (name, value) in [
         ("MinSize", "0"),
         ("MaxSize", "0"),
@@ -341,7 +343,6 @@ fn a_fresh_server_gets_both_launch_configurations_and_a_new_domain() {
     assert_eq!(
         done.lines(),
         [
-            "DescribeLaunchConfigurations",
             "CreateLaunchConfiguration my_launch_config@hotel",
             "CreateLaunchConfiguration my_launch_config@sierra",
             "DescribeAutoScalingGroups my_domain",
@@ -397,11 +398,7 @@ async fn sleep_after_request(client: &TestClient, schedule: &[(u64, u32)]) {
 fn latency_never_accumulates_unlike_a_sleep_after_each_request() {
     let done = Case::new().latency(400).run();
     let start = done.ramp_start();
-    assert_eq!(
-        start,
-        4 * 400,
-        "describe, creates (together), describe, create"
-    );
+    assert_eq!(start, 2 * 400, "creates and describe together, then create");
     assert_eq!(sets_from(&done.sets(), start), TUTORIAL_SETS, "zero drift");
     assert!(done
         .ramp_steps()
@@ -518,10 +515,10 @@ fn launch_configurations_are_created_concurrently_and_already_exists_is_skipped(
         .filter(|s| s.action == "CreateLaunchConfiguration")
         .collect();
     assert_eq!(creates.len(), 2);
-    assert_eq!(creates[0].at, 300);
-    assert_eq!(creates[1].at, 300, "both sent before either answered");
-    assert_eq!(creates[0].answered, Some(600));
-    assert_eq!(creates[1].answered, Some(600));
+    assert_eq!(creates[0].at, 0);
+    assert_eq!(creates[1].at, 0, "both sent before either answered");
+    assert_eq!(creates[0].answered, Some(300));
+    assert_eq!(creates[1].answered, Some(300));
     assert_eq!(
         done.server.max_in_flight.borrow()["CreateLaunchConfiguration"],
         2
@@ -546,7 +543,7 @@ fn launch_configurations_are_created_concurrently_and_already_exists_is_skipped(
         other => panic!("{other:?}"),
     }
     assert_eq!(done.report.end, RunEnd::Completed);
-    assert_eq!(done.ramp_start(), 4 * 300);
+    assert_eq!(done.ramp_start(), 2 * 300);
 }
 
 #[test]
@@ -631,9 +628,10 @@ fn with_replace_off_an_existing_domain_is_kept_and_driven() {
     case.server.with_existing(1);
     let done = case.run();
     assert_eq!(
-        &done.lines()[..3],
+        &done.lines()[..4],
         [
-            "DescribeLaunchConfigurations",
+            "CreateLaunchConfiguration my_launch_config@hotel",
+            "CreateLaunchConfiguration my_launch_config@sierra",
             "DescribeAutoScalingGroups my_domain",
             "SetDesiredCapacity my_domain 1",
         ]
@@ -675,18 +673,15 @@ fn assert_no_capacity_change(done: &Done, stage: Stage) {
 #[test]
 fn stop_during_launch_configuration_setup_cancels_and_changes_no_capacity() {
     let mut case = Case::new().latency(400);
-    case.stop_at(600); // both creates in flight since 400 ms
+    case.stop_at(200); // both creates and the describe in flight since 0
     let done = case.run();
     assert_eq!(done.log.len(), 3);
-    assert!(
-        done.log[1..].iter().all(|s| s.answered.is_none()),
-        "cancelled"
-    );
+    assert!(done.log.iter().all(|s| s.answered.is_none()), "cancelled");
     let creates = done.request(Stage::LaunchConfigurations, "CreateLaunchConfiguration");
     assert_eq!(creates.len(), 2);
     assert!(creates.iter().all(|d| d.outcome == Outcome::Cancelled));
     assert_no_capacity_change(&done, Stage::LaunchConfigurations);
-    assert_eq!(done.clock.now(), 600, "nothing waited after the stop");
+    assert_eq!(done.clock.now(), 200, "nothing waited after the stop");
 }
 
 #[test]
@@ -880,18 +875,17 @@ fn assert_failed_without_capacity(done: &Done, stage: Stage) {
 
 #[test]
 fn a_failure_during_setup_changes_no_capacity() {
-    // Unknown key at the first request.
+    // Unknown key at the first round (the describe with it is answered).
     let case = Case::new();
-    case.server.script(
-        "DescribeLaunchConfigurations",
-        vec![error(
-            403,
-            "InvalidClientTokenId",
-            "The AWS Access Key Id you provided does not exist in our records.",
-        )],
+    let unknown = error(
+        403,
+        "InvalidClientTokenId",
+        "The AWS Access Key Id you provided does not exist in our records.",
     );
+    case.server
+        .script("CreateLaunchConfiguration", vec![unknown.clone(), unknown]);
     let done = case.run();
-    assert_eq!(done.log.len(), 1, "authentication errors are not retried");
+    assert_eq!(done.log.len(), 3, "authentication errors are not retried");
     assert_failed_without_capacity(&done, Stage::LaunchConfigurations);
     let RunEnd::Failed { reason, .. } = &done.report.end else {
         unreachable!()
@@ -913,7 +907,7 @@ fn a_failure_during_setup_changes_no_capacity() {
     assert!(!done
         .log
         .iter()
-        .any(|s| s.action.contains("AutoScalingGroup")));
+        .any(|s| s.action == "CreateAutoScalingGroup"));
     let creates = done.request(Stage::LaunchConfigurations, "CreateLaunchConfiguration");
     assert!(
         matches!(creates[1].outcome, Outcome::Ok { .. }),
@@ -1434,7 +1428,7 @@ fn the_monitor_counts_instances_at_its_interval_and_stops_with_the_run() {
     case.options.monitor_interval_ms = 4_000;
     let done = case.run();
     let start = done.ramp_start();
-    assert_eq!(start, 400);
+    assert_eq!(start, 200);
     let snapshots: Vec<(u64, &MonitorResult)> = done
         .events
         .iter()

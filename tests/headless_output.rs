@@ -290,12 +290,17 @@ fn a_dry_run_lists_the_pages_plan_in_order() {
     assert_eq!(lines.len(), plan.requests.len() + 2);
     assert_eq!(
         lines[1],
-        "1\tLaunch configurations\tafter the previous\tDescribeLaunchConfigurations\tall launch configurations\talways"
+        "1\tLaunch configurations\t1\tat the start\tCreateLaunchConfiguration\tmy_launch_config@hotel: image hello-phantom.gz, m1.small, key phantomkey, groups default\tonly if my_launch_config@hotel is missing"
     );
     assert!(
-        lines[2].contains("only if my_launch_config@hotel is missing"),
+        lines[3].starts_with("3\tDomain\t1\tat the start\tDescribeAutoScalingGroups\t"),
         "{}",
-        lines[2]
+        lines[3]
+    );
+    assert!(
+        lines[7].starts_with("7\tRamp\t\t+0 s\tSetDesiredCapacity"),
+        "{}",
+        lines[7]
     );
     let ramp: Vec<&String> = lines.iter().filter(|l| l.contains("\tRamp\t")).collect();
     assert_eq!(ramp.len(), 4);

@@ -231,7 +231,11 @@ fn read_journal(path: &Path) -> Journal {
 
 /// The plan's requests that an empty server gets: every request whose condition holds
 /// when nothing exists yet.
-fn expected_requests(plan: &Plan) -> Vec<(String, Vec<(String, String)>)> {
+/// A request as the server saw it: its action and parameters.
+type Seen = (String, Vec<(String, String)>);
+
+/// With each, its setup round.
+fn expected_requests(plan: &Plan) -> (Vec<Seen>, Vec<Option<u32>>) {
     plan.requests
         .iter()
         .filter(|p| {
@@ -240,22 +244,30 @@ fn expected_requests(plan: &Plan) -> Vec<(String, Vec<(String, String)>)> {
                 Some(Condition::DomainExists { .. } | Condition::UntilDomainGone { .. })
             )
         })
-        .map(|p| (p.request.name().to_string(), p.request.params()))
-        .collect()
+        .map(|p| ((p.request.name().to_string(), p.request.params()), p.round))
+        .unzip()
 }
 
-/// The page's two CreateLaunchConfiguration are sent at once, so their order between
-/// themselves is the server's; everything else is compared in order.
-fn in_plan_order<T: Clone>(list: &[(String, T)], key: impl Fn(&T) -> String) -> Vec<(String, T)> {
+/// The requests of one setup round (`rounds`, the plan's, one per request) are sent at
+/// once, so their order between themselves is the server's: each round is sorted (by
+/// action, then `key`); everything else is compared in order.
+fn in_plan_order<T: Clone>(
+    list: &[(String, T)],
+    rounds: &[Option<u32>],
+    key: impl Fn(&T) -> String,
+) -> Vec<(String, T)> {
     let mut out = list.to_vec();
     let mut i = 0;
     while i < out.len() {
-        let mut j = i;
-        while j < out.len() && out[j].0 == "CreateLaunchConfiguration" {
+        let mut j = i + 1;
+        while j < out.len()
+            && rounds.get(i).copied().flatten().is_some()
+            && rounds.get(j) == rounds.get(i)
+        {
             j += 1;
         }
-        out[i..j].sort_by_key(|(_, t)| key(t));
-        i = j.max(i + 1);
+        out[i..j].sort_by_key(|(a, t)| (a.clone(), key(t)));
+        i = j;
     }
     out
 }
@@ -327,7 +339,7 @@ fn the_exported_tutorial_ramp_completes_with_the_pages_requests_in_the_pages_ord
 
     // The same requests, in the same order, as the page's plan of the same settings.
     let plan = Plan::from_settings(&settings).expect("plans");
-    let expected = expected_requests(&plan);
+    let (expected, rounds) = expected_requests(&plan);
     let log = sim_log(sim);
     let got: Vec<(String, Vec<(String, String)>)> = log
         .iter()
@@ -356,10 +368,14 @@ fn the_exported_tutorial_ramp_completes_with_the_pages_requests_in_the_pages_ord
     let names = |l: &[(String, Vec<(String, String)>)]| {
         l.iter().map(|(a, _)| a.clone()).collect::<Vec<_>>()
     };
-    assert_eq!(names(&got), names(&expected), "the actions in order");
     assert_eq!(
-        in_plan_order(&got, lc_name),
-        in_plan_order(&expected, lc_name),
+        names(&in_plan_order(&got, &rounds, lc_name)),
+        names(&in_plan_order(&expected, &rounds, lc_name)),
+        "the actions in order, round by round"
+    );
+    assert_eq!(
+        in_plan_order(&got, &rounds, lc_name),
+        in_plan_order(&expected, &rounds, lc_name),
         "every parameter the plan sends, in order"
     );
     assert!(log

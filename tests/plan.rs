@@ -1,8 +1,9 @@
-//! The plan: the tutorial's exact sequence by default, and what each setting changes.
+//! The plan: the tutorial's work in rounds by default (what goes together), and what each
+//! setting changes.
 
 use phantom_de::api::action::{
     CreateAutoScalingGroup, CreateLaunchConfiguration, DeleteAutoScalingGroup,
-    DescribeAutoScalingGroups, DescribeLaunchConfigurations, SetDesiredCapacity,
+    DescribeAutoScalingGroups, SetDesiredCapacity,
 };
 use phantom_de::api::{Profile, Request, Tag};
 use phantom_de::engine::{example_signing, Condition, Phase, Plan, PlannedRequest};
@@ -37,9 +38,31 @@ fn step(
     PlannedRequest {
         phase,
         at_ms,
+        round: None,
         request,
         condition,
     }
+}
+
+/// `request` in the setup's round `round`.
+fn in_round(round: u32, request: PlannedRequest) -> PlannedRequest {
+    PlannedRequest {
+        round: Some(round),
+        ..request
+    }
+}
+
+/// The rounds of the setup and the actions in each, in plan order.
+fn rounds(p: &Plan) -> Vec<(u32, Vec<&str>)> {
+    let mut out: Vec<(u32, Vec<&str>)> = Vec::new();
+    for r in &p.requests {
+        let Some(round) = r.round else { continue };
+        match out.last_mut() {
+            Some((last, actions)) if *last == round => actions.push(r.request.name()),
+            _ => out.push((round, vec![r.request.name()])),
+        }
+    }
+    out
 }
 
 fn create_lc(cloud: &str) -> PlannedRequest {
@@ -79,49 +102,52 @@ fn find<'a>(p: &'a Plan, name: &str) -> Vec<&'a Request> {
 }
 
 #[test]
-fn the_default_plan_is_the_tutorial_exactly() {
+fn the_default_plan_is_the_tutorial_in_rounds() {
     let tag = |k: &str, v: &str| Tag::for_domain("my_domain", k, v);
     let expected = vec![
-        step(
-            Phase::LaunchConfigurations,
-            None,
-            Request::DescribeLaunchConfigurations(DescribeLaunchConfigurations { names: vec![] }),
-            None,
+        in_round(1, create_lc("hotel")),
+        in_round(1, create_lc("sierra")),
+        in_round(1, describe_domain(None)),
+        in_round(
+            2,
+            step(
+                Phase::Domain,
+                None,
+                Request::DeleteAutoScalingGroup(DeleteAutoScalingGroup {
+                    name: "my_domain".into(),
+                    force_delete: None,
+                }),
+                Some(Condition::DomainExists {
+                    name: "my_domain".into(),
+                }),
+            ),
         ),
-        create_lc("hotel"),
-        create_lc("sierra"),
-        describe_domain(None),
-        step(
-            Phase::Domain,
-            None,
-            Request::DeleteAutoScalingGroup(DeleteAutoScalingGroup {
+        in_round(
+            3,
+            describe_domain(Some(Condition::UntilDomainGone {
                 name: "my_domain".into(),
-                force_delete: None,
-            }),
-            Some(Condition::DomainExists {
-                name: "my_domain".into(),
-            }),
+            })),
         ),
-        describe_domain(Some(Condition::UntilDomainGone {
-            name: "my_domain".into(),
-        })),
-        step(
-            Phase::Domain,
-            None,
-            Request::CreateAutoScalingGroup(CreateAutoScalingGroup {
-                name: "my_domain".into(),
-                launch_configuration_name: "my_launch_config@hotel".into(),
-                min_size: 0,
-                max_size: 0,
-                desired_capacity: None,
-                availability_zones: vec!["us-east-1".into()],
-                tags: vec![
-                    tag("PHANTOM_DEFINITION", "error_overflow_n_preserving"),
-                    tag("clouds", "hotel:4,sierra:4"),
-                    tag("minimum_vms", "0"),
-                ],
-            }),
-            None,
+        in_round(
+            4,
+            step(
+                Phase::Domain,
+                None,
+                Request::CreateAutoScalingGroup(CreateAutoScalingGroup {
+                    name: "my_domain".into(),
+                    launch_configuration_name: "my_launch_config@hotel".into(),
+                    min_size: 0,
+                    max_size: 0,
+                    desired_capacity: None,
+                    availability_zones: vec!["us-east-1".into()],
+                    tags: vec![
+                        tag("PHANTOM_DEFINITION", "error_overflow_n_preserving"),
+                        tag("clouds", "hotel:4,sierra:4"),
+                        tag("minimum_vms", "0"),
+                    ],
+                }),
+                None,
+            ),
         ),
         step(Phase::Ramp, Some(0), set(1), None),
         step(Phase::Ramp, Some(10_000), set(2), None),
@@ -174,21 +200,32 @@ fn summaries_and_times_read_like_the_tutorial() {
             )
         })
         .collect();
-    assert_eq!(rows[1].2, "only if my_launch_config@hotel is missing");
-    assert_eq!(rows[4].2, "only if my_domain exists");
+    assert_eq!(rows[0].2, "only if my_launch_config@hotel is missing");
+    assert_eq!(rows[3].2, "only if my_domain exists");
     assert_eq!(
-        rows[5].2,
+        rows[4].2,
         "only if my_domain existed; repeated until it is gone"
     );
-    assert_eq!(rows[0].0, "after the previous");
-    assert_eq!(rows[8].0, "+10 s");
+    let when: Vec<&str> = rows[..6].iter().map(|r| r.0.as_str()).collect();
     assert_eq!(
-        rows[11],
+        when,
+        [
+            "at the start",
+            "at the start",
+            "at the start",
+            "after round 1",
+            "after round 2",
+            "after round 3"
+        ]
+    );
+    assert_eq!(rows[7].0, "+10 s");
+    assert_eq!(
+        rows[10],
         ("+90 s".into(), "SetDesiredCapacity".into(), String::new())
     );
-    assert_eq!(p.requests[8].summary(), "my_domain → 2");
+    assert_eq!(p.requests[7].summary(), "my_domain → 2");
     assert_eq!(
-        p.requests[1].summary(),
+        p.requests[0].summary(),
         "my_launch_config@hotel: image hello-phantom.gz, m1.small, key phantomkey, groups default"
     );
 }
@@ -372,7 +409,7 @@ fn without_replace_an_existing_domain_is_kept() {
             name: "my_domain".into()
         })
     );
-    assert_eq!(p.requests.len(), 10);
+    assert_eq!(p.requests.len(), 9);
 }
 
 #[test]
@@ -425,7 +462,7 @@ fn the_signed_preview_is_redacted_and_fixed_in_time() {
     let s = tutorial();
     let p = plan(&s);
     let config = s.client_config().expect("endpoint");
-    let create = &p.requests[6].request;
+    let create = &p.requests[5].request;
     let v2 = example_signing(&config, create, "AKIDEXAMPLE", false).expect("signs");
     assert!(
         v2.debug
@@ -447,13 +484,13 @@ fn the_signed_preview_is_redacted_and_fixed_in_time() {
     v4s.endpoint.scheme = Scheme::V4Phantom;
     let v4 = example_signing(
         &v4s.client_config().expect("endpoint"),
-        &p.requests[0].request,
+        &p.requests[2].request,
         "",
         true,
     )
     .expect("signs");
     assert_eq!(v4.access_key, "AKIDEXAMPLE");
-    assert!(v4.debug.contains("canonical request:\nGET\n/\nAction=DescribeLaunchConfigurations&Version=2011-01-01\nhost:127.0.0.1\n"), "{}", v4.debug);
+    assert!(v4.debug.contains("canonical request:\nGET\n/\nAction=DescribeAutoScalingGroups&AutoScalingGroupNames.member.1=my_domain&Version=2011-01-01\nhost:127.0.0.1\n"), "{}", v4.debug);
     assert!(
         v4.debug.contains("x-amz-security-token:<redacted>"),
         "{}",
@@ -497,4 +534,72 @@ fn a_policy_plan_says_how_often_it_decides_and_what_each_tick_sends() {
     assert!(text.contains(": 7 decisions"), "{text}");
     assert!(!text.contains("metric at"), "{text}");
     assert!(text.contains("replaces at most 2 VMs per 5 min"), "{text}");
+}
+
+#[test]
+fn the_setup_goes_in_rounds_of_requests_that_do_not_depend_on_each_other() {
+    // Replace on: the creates beside the describe; delete; wait; create.
+    let p = plan(&tutorial());
+    let both = vec![
+        "CreateLaunchConfiguration",
+        "CreateLaunchConfiguration",
+        "DescribeAutoScalingGroups",
+    ];
+    assert_eq!(
+        rounds(&p),
+        [
+            (1, both.clone()),
+            (2, vec!["DeleteAutoScalingGroup"]),
+            (3, vec!["DescribeAutoScalingGroups"]),
+            (4, vec!["CreateAutoScalingGroup"]),
+        ]
+    );
+    // The ramp and the end have no round.
+    assert!(p
+        .requests
+        .iter()
+        .filter(|r| matches!(r.phase, Phase::Ramp | Phase::End))
+        .all(|r| r.round.is_none()));
+
+    // Replace off: the create right after the describe, if the domain is missing.
+    let mut s = tutorial();
+    s.domain.replace_existing = false;
+    assert_eq!(
+        rounds(&plan(&s)),
+        [(1, both), (2, vec!["CreateAutoScalingGroup"])]
+    );
+
+    // Eight clouds: eight creates in the first round, still four rounds.
+    let mut s = tutorial();
+    s.clouds = ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .map(|c| phantom_de::settings::CloudSettings::new(c, 1))
+        .collect();
+    let eight = plan(&s);
+    let r = rounds(&eight);
+    assert_eq!(r.len(), 4);
+    assert_eq!(r[0].1.len(), 9);
+
+    // The delete at the end is one after the other, as before.
+    let mut s = tutorial();
+    s.ramp.delete_domain = true;
+    let p = plan(&s);
+    let last = p.requests.last().expect("requests");
+    assert_eq!(
+        (last.request.name(), last.round, last.when().as_str()),
+        ("DeleteAutoScalingGroup", None, "after the previous")
+    );
+}
+
+#[test]
+fn a_plan_without_rounds_still_reads() {
+    // A plan saved before rounds existed: every request one after the other.
+    let p = plan(&tutorial());
+    let mut json = serde_json::to_value(&p).expect("json");
+    for r in json["requests"].as_array_mut().expect("requests") {
+        r.as_object_mut().expect("object").remove("round");
+    }
+    let old: Plan = serde_json::from_value(json).expect("reads");
+    assert!(old.requests.iter().all(|r| r.round.is_none()));
+    assert_eq!(old.requests[0].when(), "after the previous");
 }

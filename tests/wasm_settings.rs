@@ -299,19 +299,12 @@ async fn the_secret_is_stored_only_when_remembered_and_forget_removes_it() {
 }
 
 #[wasm_bindgen_test]
-async fn the_preview_lists_the_tutorial_sequence_and_never_the_secret() {
+async fn the_preview_lists_the_tutorial_rounds_and_never_the_secret() {
     let (root, handle) = fresh().await;
     fill_required(&root).await;
-    let rows = root
-        .query_selector_all("table.plan tr.request .action")
-        .expect("rows");
-    let actions: Vec<String> = (0..rows.length())
-        .filter_map(|i| rows.item(i).and_then(|n| n.text_content()))
-        .collect();
     assert_eq!(
-        actions,
+        dom::texts(&root, "table.plan tr.request .action"),
         [
-            "DescribeLaunchConfigurations",
             "CreateLaunchConfiguration",
             "CreateLaunchConfiguration",
             "DescribeAutoScalingGroups",
@@ -325,13 +318,13 @@ async fn the_preview_lists_the_tutorial_sequence_and_never_the_secret() {
             "SetDesiredCapacity",
         ]
     );
-    let whens = root
-        .query_selector_all("table.plan td.when")
-        .expect("cells");
-    let whens: Vec<String> = (0..whens.length())
-        .filter_map(|i| whens.item(i).and_then(|n| n.text_content()))
-        .collect();
-    assert_eq!(&whens[7..], ["+0 s", "+10 s", "+20 s", "+30 s", "+90 s"]);
+    let whens = dom::texts(&root, "table.plan td.when");
+    assert_eq!(&whens[6..], ["+0 s", "+10 s", "+20 s", "+30 s", "+90 s"]);
+    // The setup's rounds: which requests go out together.
+    assert_eq!(
+        dom::texts(&root, "table.plan td.round"),
+        ["1", "1", "1", "2", "3", "4", "", "", "", "", ""]
+    );
     assert!(find(&root, "svg.chart")
         .get_attribute("aria-label")
         .unwrap_or_default()

@@ -71,6 +71,7 @@ pub fn resume_plan(
         .map(|step| PlannedRequest {
             phase: step.phase,
             at_ms: Some(step.at_ms),
+            round: None,
             request: Request::set_capacity(&journal, step.capacity),
             condition: None,
         })

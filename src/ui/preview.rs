@@ -72,6 +72,7 @@ fn plan_table(state: AppState, plan: Plan, open: RwSignal<Option<usize>>) -> imp
                 <tr class="request" data-phase=format!("{:?}", row.phase)>
                     <td class="num">{i + 1}</td>
                     <td class="phase">{row.phase.label()}</td>
+                    <td class="round">{row.round_label()}</td>
                     <td class="when">{row.when()}</td>
                     <td>
                         <code class="action">{row.request.name()}</code>
@@ -97,7 +98,7 @@ fn plan_table(state: AppState, plan: Plan, open: RwSignal<Option<usize>>) -> imp
                         .then(|| {
                             view! {
                                 <tr class="signed-row" id=panel_id.clone()>
-                                    <td colspan="6">{signed_view(state, request.clone())}</td>
+                                    <td colspan="7">{signed_view(state, request.clone())}</td>
                                 </tr>
                             }
                         })
@@ -108,11 +109,12 @@ fn plan_table(state: AppState, plan: Plan, open: RwSignal<Option<usize>>) -> imp
     view! {
         <div class="table-wrap">
             <table class="plan">
-                <caption>"The requests a run makes, in order. Times count from the ramp's start (right after the domain is ready)."</caption>
+                <caption>"The requests a run makes, in order. The setup's requests of one round go out together; the next round starts when they are answered. Times count from the ramp's start (right after the domain is ready)."</caption>
                 <thead>
                     <tr>
                         <th scope="col">"#"</th>
                         <th scope="col">"Phase"</th>
+                        <th scope="col">"Round"</th>
                         <th scope="col">"When"</th>
                         <th scope="col">"Request"</th>
                         <th scope="col">"Sent"</th>

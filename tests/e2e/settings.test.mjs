@@ -10,20 +10,19 @@ import { startPageServer, launchBrowser, watchProblems, OUTPUT } from './harness
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYE2E-secret';
 
-// The seed tutorial's run: [phase, when, action, sent].
+// The seed tutorial's run in rounds: [phase, round, when, action, sent].
 const TUTORIAL = [
-  ['Launch configurations', 'after the previous', 'DescribeLaunchConfigurations', 'always'],
-  ['Launch configurations', 'after the previous', 'CreateLaunchConfiguration', 'only if my_launch_config@hotel is missing'],
-  ['Launch configurations', 'after the previous', 'CreateLaunchConfiguration', 'only if my_launch_config@sierra is missing'],
-  ['Domain', 'after the previous', 'DescribeAutoScalingGroups', 'always'],
-  ['Domain', 'after the previous', 'DeleteAutoScalingGroup', 'only if my_domain exists'],
-  ['Domain', 'after the previous', 'DescribeAutoScalingGroups', 'only if my_domain existed; repeated until it is gone'],
-  ['Domain', 'after the previous', 'CreateAutoScalingGroup', 'always'],
-  ['Ramp', '+0 s', 'SetDesiredCapacity', 'always'],
-  ['Ramp', '+10 s', 'SetDesiredCapacity', 'always'],
-  ['Ramp', '+20 s', 'SetDesiredCapacity', 'always'],
-  ['Ramp', '+30 s', 'SetDesiredCapacity', 'always'],
-  ['End', '+90 s', 'SetDesiredCapacity', 'always'],
+  ['Launch configurations', '1', 'at the start', 'CreateLaunchConfiguration', 'only if my_launch_config@hotel is missing'],
+  ['Launch configurations', '1', 'at the start', 'CreateLaunchConfiguration', 'only if my_launch_config@sierra is missing'],
+  ['Domain', '1', 'at the start', 'DescribeAutoScalingGroups', 'always'],
+  ['Domain', '2', 'after round 1', 'DeleteAutoScalingGroup', 'only if my_domain exists'],
+  ['Domain', '3', 'after round 2', 'DescribeAutoScalingGroups', 'only if my_domain existed; repeated until it is gone'],
+  ['Domain', '4', 'after round 3', 'CreateAutoScalingGroup', 'always'],
+  ['Ramp', '', '+0 s', 'SetDesiredCapacity', 'always'],
+  ['Ramp', '', '+10 s', 'SetDesiredCapacity', 'always'],
+  ['Ramp', '', '+20 s', 'SetDesiredCapacity', 'always'],
+  ['Ramp', '', '+30 s', 'SetDesiredCapacity', 'always'],
+  ['End', '', '+90 s', 'SetDesiredCapacity', 'always'],
 ];
 
 let plain;
@@ -72,8 +71,8 @@ const storageDump = (page) => page.evaluate(() => Object.entries(localStorage).m
 
 async function planRows(page) {
   return page.locator('table.plan tr.request').evaluateAll((rows) => rows.map((r) => {
-    const cells = r.querySelectorAll('td');
-    return [cells[1].textContent, cells[2].textContent, r.querySelector('.action').textContent, cells[4].textContent];
+    const cell = (c) => r.querySelector(`td.${c}`).textContent;
+    return [cell('phase'), cell('round'), cell('when'), r.querySelector('.action').textContent, cell('condition')];
   }));
 }
 
@@ -112,17 +111,17 @@ test('a new user fills the form by keyboard, sees the tutorial plan, and a reloa
   assert.equal(await run.isDisabled(), false);
   assert.equal(await page.locator('#run-reason').textContent(), 'Ready: Run makes the requests of the plan below.');
 
-  // The preview is the tutorial's sequence.
+  // The preview is the tutorial's work in rounds.
   assert.deepEqual(await planRows(page), TUTORIAL);
   const summaries = await page.locator('table.plan .summary').allTextContents();
-  assert.equal(summaries[1], 'my_launch_config@hotel: image hello-phantom.gz, m1.small, key phantomkey, groups default');
-  assert.equal(summaries[6], 'my_domain from my_launch_config@hotel, MinSize 0, MaxSize 0, zone us-east-1; tags PHANTOM_DEFINITION=error_overflow_n_preserving, clouds=hotel:4,sierra:4, minimum_vms=0');
-  assert.deepEqual(summaries.slice(7), ['my_domain → 1', 'my_domain → 2', 'my_domain → 3', 'my_domain → 4', 'my_domain → 0']);
+  assert.equal(summaries[0], 'my_launch_config@hotel: image hello-phantom.gz, m1.small, key phantomkey, groups default');
+  assert.equal(summaries[5], 'my_domain from my_launch_config@hotel, MinSize 0, MaxSize 0, zone us-east-1; tags PHANTOM_DEFINITION=error_overflow_n_preserving, clouds=hotel:4,sierra:4, minimum_vms=0');
+  assert.deepEqual(summaries.slice(6), ['my_domain → 1', 'my_domain → 2', 'my_domain → 3', 'my_domain → 4', 'my_domain → 0']);
   const chart = await page.locator('svg.chart').getAttribute('aria-label');
   assert.equal(chart, 'Planned capacity over time: 1 at +0 s, 2 at +10 s, 3 at +20 s, 4 at +30 s, 0 at +90 s');
 
   // "Show signed request" on the CreateAutoScalingGroup row, by keyboard.
-  const show = page.locator('table.plan tr.request').nth(6).getByRole('button', { name: 'Show signed request' });
+  const show = page.locator('table.plan tr.request').nth(5).getByRole('button', { name: 'Show signed request' });
   await show.focus();
   await page.keyboard.press('Enter');
   const debug = await page.locator('.signed pre.debug').textContent();

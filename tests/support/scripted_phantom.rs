@@ -353,6 +353,22 @@ impl Server {
                     }
                 }
                 let lc = get("LaunchConfigurationName");
+                // Phantom refuses a launch configuration it does not know (by the part
+                // before `@`): the domain must wait for its creates.
+                let base = lc.split('@').next().unwrap_or_default();
+                let known = self
+                    .model
+                    .borrow()
+                    .launch_configurations
+                    .iter()
+                    .any(|n| n.split('@').next() == Some(base));
+                if !known {
+                    return phantom_error(
+                        400,
+                        "InvalidParameterValue",
+                        &format!("Launch configuration {base} not found"),
+                    );
+                }
                 self.model.borrow_mut().domain = Some(Domain {
                     name: get("AutoScalingGroupName"),
                     launch_configuration: lc.split('@').next().unwrap_or_default().to_string(),

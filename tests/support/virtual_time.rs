@@ -215,3 +215,15 @@ impl Sim {
         panic!("the simulation did not finish");
     }
 }
+
+/// The virtual time at which a run's ramp started (Run → domain ready): its
+/// `RampStarted` event's.
+pub fn ramp_start(clock: &VirtualClock, events: &[phantom_de::engine::journal::Event]) -> u64 {
+    events
+        .iter()
+        .find_map(|e| match e {
+            phantom_de::engine::journal::Event::RampStarted(r) => Some(clock.virtual_of(r.at_ms)),
+            _ => None,
+        })
+        .expect("the ramp started")
+}

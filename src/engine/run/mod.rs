@@ -4,9 +4,9 @@
 //!
 //! * `shape`, the plan checks: setup, timed steps and end in order, or the
 //!   [`PlanProblem`] that refuses the plan.
-//! * `setup`, **launch configurations** and **domain**: the describe, then every
-//!   missing `name@cloud` created concurrently; the domain deleted and waited for, or
-//!   kept, then created.
+//! * `setup`, **launch configurations** and **domain**, round by round: the requests of
+//!   a round together (every `name@cloud` created if missing, beside the domain's
+//!   describe); the domain deleted and waited for, or kept, then created.
 //! * `ramp`, **ramp and end**: every timed step at its absolute deadline, ramp start +
 //!   offset; after a late wake-up only the newest due step, once.
 //! * `decide`: for a policy shape, the policy's ticks from the ramp's start until its
