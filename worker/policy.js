@@ -8,16 +8,20 @@
 // the time limit and starts a fresh one. Why this file rather than a blob: worker: the page
 // CSP is `worker-src 'self'`.
 //
-// What is left to the code: plain JavaScript (Math, JSON, Date, ...), `console`, timers.
+// What is left to the code: plain JavaScript (Math, JSON, Date, ...), `console`, timers
+// (with a function; a string would be compiled).
 // What is taken away, before anything else runs: every way to the network, to storage, to
 // other contexts and back to the page (the list in SEALED below), deleted from the global
 // object and its whole prototype chain and then pinned to `undefined` (non-configurable, so
 // the code cannot delete the pin to reach a prototype's copy). If any of them is still
-// reachable afterwards the worker refuses to compile anything (fails closed). Behind that,
-// the server sends this file with its own CSP, `default-src 'none'; script-src 'self'
-// 'unsafe-eval'` (a URL worker does not inherit the page's <meta> CSP): even a way out missed
-// here, or `import()`, which cannot be deleted, can load nothing from elsewhere and connect
-// nowhere.
+// reachable afterwards the worker refuses to compile anything (fails closed).
+// `import()` is syntax and cannot be deleted, and without a CSP it loads any URL (measured in
+// tests/wasm_sandbox.rs, where the test runner sends none): so code with the word `import`
+// is refused, and every way to compile a string at run time is taken away (eval, the four
+// Function constructors, string timers), so that the word cannot be assembled either.
+// Behind all that, the server sends this file with its own CSP, `default-src 'none';
+// script-src 'unsafe-eval'` (a URL worker does not inherit the page's <meta> CSP): even a
+// way out missed here can load nothing from elsewhere and connect nowhere.
 //
 // Protocol (each message an object with `kind`):
 //   worker → page  {kind:'ready'}                                  sealed, waiting for code
@@ -69,16 +73,24 @@
     // other contexts, and the way back to the page
     'Worker', 'SharedWorker', 'BroadcastChannel', 'ServiceWorker', 'ServiceWorkerContainer',
     'postMessage', 'navigator', 'WorkerNavigator',
+    // strings compiled at run time (to reach `import()`); `Function` is kept as MakeFunction
+    'eval', 'Function',
   ];
+  /// Replaced rather than removed: each refuses a string (which it would compile).
+  const TIMERS = ['setTimeout', 'setInterval'];
+  /// The constructors' prototypes, whose `constructor` compiles a string:
+  /// Function, AsyncFunction, GeneratorFunction, AsyncGeneratorFunction.
+  const FUNCTION_KINDS = [function () {}, async function () {}, function* () {}, async function* () {}]
+    .map(getPrototypeOf);
 
   /// Deletes `name` wherever it is on the global object's prototype chain, then pins it to
-  /// undefined on the global object itself.
-  function seal(name) {
+  /// `value` (undefined) on the global object itself.
+  function seal(name, value = undefined) {
     for (let object = scope; object !== null; object = getPrototypeOf(object)) {
       if (hasOwn(object, name)) deleteProperty(object, name);
     }
     try {
-      defineProperty(scope, name, { value: undefined, writable: false, enumerable: false, configurable: false });
+      defineProperty(scope, name, { value, writable: false, enumerable: false, configurable: false });
     } catch {
       // Checked below: a name that could be neither deleted nor pinned fails the start.
     }
@@ -95,10 +107,24 @@
       }
       if (leak) found.push(name);
     }
+    for (const name of TIMERS) if (scope[name] !== guarded[name]) found.push(name);
+    FUNCTION_KINDS.forEach((prototype) => {
+      if (hasOwn(prototype, 'constructor')) found.push(`${String(prototype[Symbol.toStringTag] || 'Function')} constructor`);
+    });
     return found;
   }
 
+  const guarded = {};
+  for (const name of TIMERS) {
+    const timer = typeof scope[name] === 'function' ? scope[name].bind(scope) : null;
+    guarded[name] = function (handler, ...rest) {
+      if (typeof handler !== 'function') throw new TypeError(`${name} takes a function here, not code as text`);
+      return timer(handler, ...rest);
+    };
+  }
   for (const name of SEALED) seal(name);
+  for (const name of TIMERS) seal(name, guarded[name]);
+  for (const prototype of FUNCTION_KINDS) deleteProperty(prototype, 'constructor');
   // Blob URLs live in the origin's blob store, which the page could read: no way there.
   if (typeof URL === 'function') {
     deleteProperty(URL, 'createObjectURL');
@@ -163,13 +189,14 @@
   // Other uncaught errors (the code's own timers) are cancelled too: the page hears only
   // the replies of the protocol.
   let syntaxProbe = null;
+  // Capturing, and registered before any code runs: first to hear (see 'message' below).
   listen('error', (event) => {
     event.preventDefault();
     if (syntaxProbe === null) return;
     const probe = syntaxProbe;
     syntaxProbe = null;
     probe(Number(event.lineno) || 0);
-  });
+  }, true);
 
   /// Calls `done(line)` with the line of the SyntaxError in `source`, or null.
   function locateSyntaxError(source, lines, done) {
@@ -217,6 +244,14 @@
       return;
     }
     const lines = lineCount(code);
+    // The one way out that is syntax (see the top). A word, not a parse: also in a comment
+    // or a string, which is rare in a policy and cheap to reword.
+    const imports = /\bimport\b/.exec(code);
+    if (imports !== null) {
+      const line = lineCount(code.slice(0, imports.index));
+      send({ kind: 'error', phase: 'compile', message: 'the code may not use import (nothing can be loaded into the sandbox); write "import" differently in a comment or text', line });
+      return;
+    }
     // Appended on a line of its own, so that a trailing `// comment` cannot swallow it.
     const source = `${code}\n;return typeof decide === 'function' ? decide : undefined;`;
     let factory;
@@ -286,6 +321,9 @@
     send({ kind: 'result', id, json });
   }
 
+  // Capturing, and registered before any code runs: the code's own listeners come after it
+  // whichever order a browser gives capturing and bubbling ones at the target, so they
+  // cannot stop the page's messages reaching it.
   listen('message', (event) => {
     // Only the page's messages: the code could dispatch its own events at this global.
     if (!event.isTrusted) return;
@@ -297,7 +335,7 @@
     }
     if (message.kind === 'compile') compile(message.code);
     else if (message.kind === 'decide' && typeof message.id === 'number') decideOnce(message.id, message.observation);
-  });
+  }, true);
 
   send(ready === null ? { kind: 'ready' } : { kind: 'error', phase: 'start', message: ready });
 })();
