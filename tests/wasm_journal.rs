@@ -120,6 +120,11 @@ async fn appends_in_batches_and_reads_back_in_order() {
     // Appending the same journal again writes nothing.
     appender.append(&events);
     assert!(appender.is_idle());
+    // Resumed (the same run taken on again): it goes on from what is committed.
+    appender.start(Some(&id), JournalMeta::default());
+    assert_eq!(appender.stored().events, events.len() as u64);
+    appender.append(&events);
+    assert!(appender.is_idle(), "nothing new to write");
     clear_all().await;
 }
 

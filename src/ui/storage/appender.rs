@@ -76,9 +76,17 @@ impl Appender {
     }
 
     /// Takes on `run_id` (`None`: writes nothing), whose first `stored.events` events are
-    /// stored already (a run found at load; a new run has none).
+    /// stored already (a run found at load; a new run has none). The run it writes
+    /// already (a resumed run) goes on from what is committed, and is tried again after a
+    /// refusal; `stored` is then not needed.
     pub fn start(&self, run_id: Option<&str>, stored: JournalMeta) {
         let mut state = self.state.borrow_mut();
+        let stored = match (&state.run_id, run_id) {
+            (Some(current), Some(id)) if current == id => state.stored,
+            _ => stored,
+        };
+        // A batch in flight is counted for no one: what it wrote is written again (the
+        // same keys), which costs a batch, never a gap.
         let generation = state.generation + 1;
         let writing = state.writing;
         *state = State {
