@@ -10,7 +10,7 @@ use leptos::prelude::GetUntracked;
 use phantom_de::engine::journal::{Event, JournalSummary};
 use phantom_de::engine::RecoveryRecord;
 use phantom_de::ui::runner::{found_at_load, Keeper};
-use phantom_de::ui::storage::{idb, runs};
+use phantom_de::ui::storage::{idb, journals, runs};
 use wasm_bindgen_test::*;
 
 #[path = "support/run_events.rs"]
@@ -84,11 +84,16 @@ async fn journal_append_and_reload() {
         if size == 100_000 {
             idb::close();
             let t = now();
+            let texts = journals::read(&id).await.expect("read").expect("stored");
+            let read_ms = now() - t;
+            drop(texts);
+            idb::close();
+            let t = now();
             let found = found_at_load(&[]).await.expect("the run");
             let ms = now() - t;
             assert_eq!(found.events.len(), size + SAMPLES);
             console_log!(
-                "BENCH {{\"what\":\"reload\",\"events\":{},\"ms\":{ms:.0}}}",
+                "BENCH {{\"what\":\"reload\",\"events\":{},\"ms\":{ms:.0},\"read_ms\":{read_ms:.0}}}",
                 found.events.len()
             );
         }

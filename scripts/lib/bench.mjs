@@ -268,7 +268,7 @@ results.setup_latency = {};
       `${b.call_ms_median.toFixed(3)} / ${b.call_ms_p95.toFixed(3)}; ${b.commit_ms_median.toFixed(1)} / ${b.commit_ms_p95.toFixed(1)}`, '', 'ms');
   }
   for (const b of found.filter((b) => b.what === 'reload')) {
-    row('7 journal persistence', `reload: read back a journal of ${b.events.toLocaleString('en')} events`, b.ms.toFixed(0), '', 'ms');
+    row('7 journal persistence', `reload: read back a journal of ${b.events.toLocaleString('en')} events (of which IndexedDB's getAll)`, `${b.ms.toFixed(0)} (${b.read_ms.toFixed(0)})`, '', 'ms');
   }
 }
 
