@@ -2,9 +2,9 @@
 //! key of one domain on one server.
 
 use phantom_de::report::history::{
-    domain_key, eviction_order, index_json, is_run_id, over_bounds, parse_index, parse_part_key,
-    part_key, remove, run_id_from, run_to_show, upsert, Candidate, RunEntry, RunPart,
-    MAX_JOURNAL_CHARS, MAX_RUNS,
+    domain_key, eviction_order, index_json, is_run_id, over_bounds, over_bounds_within,
+    parse_index, parse_part_key, part_key, remove, run_id_from, run_to_show, upsert, Candidate,
+    RunEntry, RunPart, MAX_JOURNAL_CHARS, MAX_RUNS, MAX_STORED_JOURNAL_CHARS, STORED_BOUNDS,
 };
 
 fn entry(id: &str, started_ms: f64, ended: bool) -> RunEntry {
@@ -235,4 +235,25 @@ fn a_run_whose_domain_another_tab_holds_is_never_shown() {
     assert_eq!(run_to_show(&runs), Some(0));
     assert_eq!(run_to_show(&[candidate(9.0, true, true)]), None);
     assert_eq!(run_to_show(&[]), None);
+}
+
+#[test]
+fn indexeddb_keeps_long_runs_the_local_bound_would_refuse() {
+    // A run of 100,000 events is some 20 to 40 Mi characters: far over localStorage's
+    // bound, within IndexedDB's.
+    let index = vec![entry("long", 1.0, true), entry("next", 2.0, true)];
+    let sizes = |_: &str| 25 * 1024 * 1024;
+    assert!(over_bounds_within(&index, sizes, "none", STORED_BOUNDS).is_empty());
+    assert_eq!(over_bounds(&index, sizes, "none"), ["long", "next"]);
+    // A third one is over it: the oldest ended goes, an unfinished one never.
+    let index = vec![
+        entry("running", 0.0, false),
+        entry("long", 1.0, true),
+        entry("next", 2.0, true),
+    ];
+    assert_eq!(
+        over_bounds_within(&index, sizes, "none", STORED_BOUNDS),
+        ["long"]
+    );
+    const { assert!(3 * 25 * 1024 * 1024 > MAX_STORED_JOURNAL_CHARS) };
 }

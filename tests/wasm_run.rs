@@ -12,6 +12,7 @@ use phantom_de::engine::journal::{
     Target, JOURNAL_VERSION,
 };
 use phantom_de::engine::{Phase, RunOptions};
+use phantom_de::ui::storage::journals;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -308,16 +309,29 @@ async fn step_log_renders_a_stored_journal_and_filters_by_outcome() {
         offer.text_content().as_deref(),
         Some("Scale this domain to 0")
     );
-    // The journal was moved to a key of its own run when the page loaded.
+    // The journal was moved into a run of its own when the page loaded, and, shown
+    // again, into IndexedDB, whole.
+    let mut stored = Vec::new();
+    for _ in 0..100 {
+        stored = journals::list().await.expect("list");
+        if !stored.is_empty() {
+            break;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].1.events, journal().events.len() as u64);
     let keys: Vec<String> = (0..storage.length().expect("length"))
         .filter_map(|i| storage.key(i).ok().flatten())
         .filter(|k| k.starts_with("pde.run"))
         .collect();
     assert!(
-        keys.iter().any(|k| k.ends_with(".journal")),
-        "the legacy journal moved to a run key: {keys:?}"
+        keys.iter()
+            .any(|k| k == &format!("pde.run.{}.recovery", stored[0].0)),
+        "its recovery record is kept: {keys:?}"
     );
     for key in keys {
         storage.remove_item(&key).expect("remove");
     }
+    journals::forget(&stored[0].0).await.expect("forget");
 }

@@ -8,25 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { ROOT, startPageServer, startSim, startMoto, launchBrowser, fillConnection } from '../../tests/e2e/harness.mjs';
-
-/** The events of the run journal (kept per run, `pde.run.<id>.journal`) whose run started last. */
-function newestJournal(page) {
-  return page.evaluate(() => {
-    let best = [];
-    let bestAt = -Infinity;
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      if (!/^pde\.run\..+\.journal$/.test(key)) continue;
-      let events = null;
-      try { events = JSON.parse(localStorage.getItem(key)).events; } catch { continue; }
-      const at = events?.find((e) => e.type === 'run-started')?.at_ms ?? -Infinity;
-      if (Array.isArray(events) && at > bestAt) { best = events; bestAt = at; }
-    }
-    return best;
-  });
-}
-
+import { ROOT, startPageServer, startSim, startMoto, launchBrowser, fillConnection, journal as newestJournal } from '../../tests/e2e/harness.mjs';
 
 const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const dist = process.env.PDE_DIST || path.join(ROOT, 'dist');
@@ -275,6 +257,23 @@ results.setup_latency = {};
     }
   } finally {
     await browser3.close();
+  }
+}
+
+// 7. Journal persistence (IndexedDB, tests/bench_journal.rs in headless Chromium, release
+// build): keeping one more event when the journal already has 1,000 / 10,000 / 100,000
+// (the call on the page's path, and until committed), and a reload reading back 100,000.
+{
+  const out = execFileSync('cargo', ['test', '--locked', '--release', '-p', 'phantom-de', '--target', 'wasm32-unknown-unknown',
+    '--test', 'bench_journal', '--', '--nocapture'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const found = out.split('\n').map((l) => l.match(/BENCH (\{.*\})/)?.[1]).filter(Boolean).map((j) => JSON.parse(j));
+  results.journal_persistence = found;
+  for (const b of found.filter((b) => b.what === 'append')) {
+    row('7 journal persistence', `keep 1 more event at ${b.events.toLocaleString('en')} events: call median / p95; committed median / p95`,
+      `${b.call_ms_median.toFixed(3)} / ${b.call_ms_p95.toFixed(3)}; ${b.commit_ms_median.toFixed(1)} / ${b.commit_ms_p95.toFixed(1)}`, '', 'ms');
+  }
+  for (const b of found.filter((b) => b.what === 'reload')) {
+    row('7 journal persistence', `reload: read back a journal of ${b.events.toLocaleString('en')} events (of which IndexedDB's getAll)`, `${b.ms.toFixed(0)} (${b.read_ms.toFixed(0)})`, '', 'ms');
   }
 }
 

@@ -9,14 +9,20 @@
 //!
 //! * `pde.run.<id>.recovery`: the small recovery record (its shape is the engine's); written
 //!   first and kept at almost any cost.
-//! * `pde.run.<id>.journal`: the journal JSON; the first thing given up.
 //! * `pde.runs`: the index, a JSON list of [`RunEntry`] (newest last).
+//! * the journal, in IndexedDB (database `pde`: one record per event under `[<id>, seq]`
+//!   in `events`, its count and size under `<id>` in `journals`); the first thing given
+//!   up. A whole journal in one `localStorage` key cost a rewrite of the whole run on
+//!   every event and did not fit a long run.
+//! * `pde.run.<id>.journal`: the journal JSON of earlier versions, still read; moved to
+//!   IndexedDB when its run is shown again.
 //!
-//! How much is kept: at most [`MAX_RUNS`] runs and [`MAX_JOURNAL_CHARS`] characters of
-//! journals (4 MiB as Chromium counts, a UTF-16 code unit being 2 bytes: under half of its
-//! 10 MiB per-origin quota, so settings and a running run's log always have room). A run
-//! that has not ended is never let go for either bound: its recovery record is an
-//! obligation, so the bounds can be exceeded while many runs are unfinished.
+//! How much is kept: at most [`MAX_RUNS`] runs, and at most [`MAX_STORED_JOURNAL_CHARS`]
+//! characters of journals in IndexedDB and [`MAX_JOURNAL_CHARS`] in `localStorage` (4 MiB
+//! as Chromium counts, a UTF-16 code unit being 2 bytes: under half of its 10 MiB
+//! per-origin quota, so settings and recovery records always have room). A run that has
+//! not ended is never let go for any bound: its recovery record is an obligation, so the
+//! bounds can be exceeded while many runs are unfinished.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +33,11 @@ pub const MAX_RUNS: usize = 50;
 /// At most this many characters (UTF-16 code units, as `localStorage` counts them) of
 /// journals are kept, all runs together (oldest ended runs go first).
 pub const MAX_JOURNAL_CHARS: u64 = 2 * 1024 * 1024;
+/// At most this many characters of journals are kept in IndexedDB, all runs together
+/// (oldest ended runs go first): 64 Mi, about 128 MiB as Chromium counts strings, a small
+/// share of any browser's per-origin quota (a share of the disk), and room for a few
+/// runs of 100,000 events (some 20 to 40 MiB of JSON each) besides many short ones.
+pub const MAX_STORED_JOURNAL_CHARS: u64 = 64 * 1024 * 1024;
 /// The index of runs.
 pub const INDEX_KEY: &str = "pde.runs";
 /// The single journal of earlier versions, read once and moved into a run of its own.
@@ -185,20 +196,51 @@ pub fn eviction_order(index: &[RunEntry], keep: &str) -> Vec<String> {
     ended.into_iter().map(|(_, e)| e.run_id.clone()).collect()
 }
 
+/// How much history one store keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Runs at most.
+    pub runs: usize,
+    /// Characters of journals at most, all runs together.
+    pub chars: u64,
+}
+
+/// `localStorage`'s bounds (journals of earlier versions, and recovery records).
+pub const LOCAL_BOUNDS: Bounds = Bounds {
+    runs: MAX_RUNS,
+    chars: MAX_JOURNAL_CHARS,
+};
+
+/// IndexedDB's bounds (the journals, one record per event).
+pub const STORED_BOUNDS: Bounds = Bounds {
+    runs: MAX_RUNS,
+    chars: MAX_STORED_JOURNAL_CHARS,
+};
+
 /// The runs to remove whole so that at most [`MAX_RUNS`] runs and [`MAX_JOURNAL_CHARS`]
-/// characters of journals remain, given each run's journal length: ended runs other
-/// than `keep`, oldest first, and only as many as needed. Unfinished runs are never
-/// chosen, so the result can leave the bounds exceeded.
+/// characters of journals remain ([`LOCAL_BOUNDS`]; [`over_bounds_within`] for others).
 pub fn over_bounds(
     index: &[RunEntry],
     journal_chars: impl Fn(&str) -> u64,
     keep: &str,
 ) -> Vec<String> {
+    over_bounds_within(index, journal_chars, keep, LOCAL_BOUNDS)
+}
+
+/// The runs to remove whole so that at most `bounds` remain, given each run's journal
+/// length: ended runs other than `keep`, oldest first, and only as many as needed.
+/// Unfinished runs are never chosen, so the result can leave the bounds exceeded.
+pub fn over_bounds_within(
+    index: &[RunEntry],
+    journal_chars: impl Fn(&str) -> u64,
+    keep: &str,
+    bounds: Bounds,
+) -> Vec<String> {
     let mut runs = index.len();
     let mut chars: u64 = index.iter().map(|e| journal_chars(&e.run_id)).sum();
     let mut chosen = Vec::new();
     for id in eviction_order(index, keep) {
-        if runs <= MAX_RUNS && chars <= MAX_JOURNAL_CHARS {
+        if runs <= bounds.runs && chars <= bounds.chars {
             break;
         }
         runs -= 1;

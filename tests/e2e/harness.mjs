@@ -203,23 +203,68 @@ export async function waitForLine(page, text, timeout = 30_000) {
 }
 
 /**
- * The events of the newest run journal in the page's localStorage: journals are kept
- * per run (`pde.run.<id>.journal`); the one whose run started last.
+ * The events of the newest run journal kept by the page: journals are kept per run in
+ * IndexedDB (database `pde`: `events` under `[run id, seq]` as JSON text, `journals` the
+ * count per run), and journals of earlier versions in localStorage
+ * (`pde.run.<id>.journal`); the one whose run started last. IndexedDB is written a batch
+ * behind the page, so this reads until two reads 100 ms apart agree.
  */
 export async function journal(page) {
-  return page.evaluate(() => {
-    const parse = (k) => { try { return JSON.parse(localStorage.getItem(k) || 'null'); } catch { return null; } };
-    let best = [];
-    let bestAt = -Infinity;
-    for (let i = 0; i < localStorage.length; i++) {
-      const k = localStorage.key(i);
-      if (!/^pde\.run\..+\.journal$/.test(k)) continue;
-      const j = parse(k);
-      const events = Array.isArray(j?.events) ? j.events : Array.isArray(j) ? j : null;
-      const at = events?.find((e) => e.type === 'run-started')?.at_ms ?? -Infinity;
-      if (events && at > bestAt) { best = events; bestAt = at; }
+  let last = null;
+  for (let i = 0; i < 30; i++) {
+    const events = await page.evaluate(readNewestJournal);
+    if (last && events.length === last.length) return events;
+    last = events;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
+
+/** In the page: the newest journal (see `journal`). Self-contained, for page.evaluate. */
+export async function readNewestJournal() {
+  const startedAt = (events) => events?.find((e) => e.type === 'run-started')?.at_ms ?? -Infinity;
+  let best = [];
+  let bestAt = -Infinity;
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (!/^pde\.run\..+\.journal$/.test(k)) continue;
+    let j = null;
+    try { j = JSON.parse(localStorage.getItem(k) || 'null'); } catch { continue; }
+    const events = Array.isArray(j?.events) ? j.events : Array.isArray(j) ? j : null;
+    if (events && startedAt(events) > bestAt) { best = events; bestAt = startedAt(events); }
+  }
+  const req = (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+  let db;
+  try {
+    const open = indexedDB.open('pde');
+    open.onupgradeneeded = () => open.transaction.abort(); // no database: none made here
+    db = await req(open);
+  } catch { return best; }
+  try {
+    if (!db.objectStoreNames.contains('journals')) return best;
+    const tx = db.transaction(['events', 'journals'], 'readonly');
+    const ids = await req(tx.objectStore('journals').getAllKeys());
+    const metas = await req(tx.objectStore('journals').getAll());
+    for (let i = 0; i < ids.length; i++) {
+      const count = JSON.parse(metas[i]).events;
+      const texts = await req(tx.objectStore('events').getAll(IDBKeyRange.bound([ids[i], 0], [ids[i], []])));
+      const events = texts.slice(0, count).map((t) => JSON.parse(t));
+      if (startedAt(events) > bestAt) { best = events; bestAt = startedAt(events); }
     }
-    return best;
+  } finally {
+    db.close();
+  }
+  return best;
+}
+
+/**
+ * Forgets every run the page's origin keeps: the `pde.run*` keys of localStorage and the
+ * IndexedDB database of journals (the page closes its connection when asked to).
+ */
+export async function clearStoredRuns(page) {
+  await page.evaluate(async () => {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('pde.run')) localStorage.removeItem(k);
+    await new Promise((ok) => { const r = indexedDB.deleteDatabase('pde'); r.onsuccess = ok; r.onerror = ok; r.onblocked = ok; });
   });
 }
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  launchBrowser, openRunPage, runButton, waitForLine, OUTPUT,
+  launchBrowser, openRunPage, runButton, waitForLine, OUTPUT, clearStoredRuns,
 } from './harness.mjs';
 
 const AK = 'PDEE2EREPORTKEY';
@@ -132,7 +132,7 @@ test('Open a journal shows a downloaded journal read-only in a fresh page, offer
 
     // A fresh page of the same browser, the stored run cleared, opens the file.
     const other = await openPage();
-    await other.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('pde.run')) localStorage.removeItem(k); });
+    await clearStoredRuns(other);
     await other.reload();
     const sentBefore = (await sim.log()).length;
     const [chooser] = await Promise.all([

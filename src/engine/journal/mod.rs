@@ -97,11 +97,18 @@ impl Journal {
     pub fn from_json(text: &str) -> Result<Self, JournalError> {
         let journal: Journal =
             serde_json::from_str(text).map_err(|e| JournalError::Malformed(e.to_string()))?;
-        if let Some(Event::RunStarted(s)) = journal.events.first() {
+        Self::checked(journal.events)
+    }
+
+    /// The journal of `events` read from storage one by one (the browser keeps a run's
+    /// events as separate records), refused as [`Journal::from_json`] refuses a file of a
+    /// newer version.
+    pub fn checked(events: Vec<Event>) -> Result<Self, JournalError> {
+        if let Some(Event::RunStarted(s)) = events.first() {
             if s.version > JOURNAL_VERSION {
                 return Err(JournalError::Version { found: s.version });
             }
         }
-        Ok(journal)
+        Ok(Self { events })
     }
 }

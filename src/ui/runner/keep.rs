@@ -1,16 +1,26 @@
 //! Keeping the shown run in storage, obligations first: on every change its recovery
-//! record (`engine::recovery`, a few hundred bytes) is written before its journal, so a
-//! full `localStorage` loses the log, never the fact that VMs may be running
-//! (`ui::storage::runs` makes room, or keeps the record in `sessionStorage`). And, at
-//! load, finding the run to show again ([`found_at_load`]).
+//! record (`engine::recovery`, a few hundred bytes) is written to `localStorage`,
+//! synchronously, before its journal's new events are handed to IndexedDB
+//! (`ui::storage::appender`, which writes them in the background), so a full storage
+//! loses the log, never the fact that VMs may be running (`ui::storage::runs` makes
+//! room, or keeps the record in `sessionStorage`). And, at load, finding the run to show
+//! again ([`found_at_load`]).
 
 use leptos::prelude::*;
 
-use crate::engine::journal::{Event, Journal, JournalSummary};
+use crate::engine::journal::{Event, JournalSummary};
 use crate::engine::{CapacityState, RecoveryRecord};
-use crate::report::history::{run_to_show, Candidate, RunEntry};
-use crate::ui::locks;
-use crate::ui::storage::runs::{self, SaveResult, StoredRun};
+use crate::report::history::RunEntry;
+use crate::ui::storage::appender::{Appender, Status};
+use crate::ui::storage::journals::JournalMeta;
+use crate::ui::storage::prune::prune;
+use crate::ui::storage::runs::{self, SaveResult};
+
+mod found;
+pub use found::{found_at_load, Found};
+
+/// What the page says when the journal cannot be stored.
+const JOURNAL_REFUSED: &str = "The browser refused to store this run's log (its storage is full, or it keeps nothing in this mode): the log is kept in memory only until the page closes. The small recovery record is kept, so a reload still offers to scale the domain to 0.";
 
 /// The run whose journal the page shows, and how well it is kept. Copy: reactive
 /// handles only.
@@ -26,6 +36,8 @@ pub struct Keeper {
     /// written again). Also the base of the next one when the journal holds no run of
     /// its own (a record found at load whose journal was lost).
     last: StoredValue<Option<RecoveryRecord>>,
+    /// The writer of the journal's new events.
+    appender: StoredValue<Appender, LocalStorage>,
 }
 
 /// What a record is compared by: everything but the time it was written.
@@ -45,12 +57,30 @@ impl Default for Keeper {
 impl Keeper {
     /// Nothing kept yet.
     pub fn new() -> Self {
+        let warning = RwSignal::new(None);
+        let appender = Appender::new(move |_run_id: &str, status: Status| {
+            if let Status::Refused(_) = status {
+                // The page may be gone (tests unmount it) by the time storage answers.
+                let _ = warning.try_set(Some(JOURNAL_REFUSED.to_string()));
+            }
+        });
         Self {
             run_id: RwSignal::new(None),
             endpoint: RwSignal::new(String::new()),
-            warning: RwSignal::new(None),
+            warning,
             last: StoredValue::new(None),
+            appender: StoredValue::new_local(appender),
         }
+    }
+
+    /// What of the shown run's journal is stored, as last committed.
+    pub fn stored(&self) -> JournalMeta {
+        self.appender.with_value(Appender::stored)
+    }
+
+    /// Whether every event handed over is committed (or refused).
+    pub fn is_idle(&self) -> bool {
+        self.appender.with_value(Appender::is_idle)
     }
 
     /// Takes on the run `run_id` (a new one) and writes its first record before
@@ -60,18 +90,35 @@ impl Keeper {
         self.endpoint.set(endpoint.to_string());
         self.last.set_value(None);
         self.warning.set(None);
+        self.appender
+            .with_value(|a| a.start(Some(run_id), JournalMeta::default()));
         self.save_record(record);
     }
 
-    /// Takes on a run found at load (nothing is written until it changes).
-    pub fn adopt(&self, run_id: &str, endpoint: &str, record: Option<RecoveryRecord>) {
+    /// Takes on a run found at load, whose journal has `stored` events in IndexedDB
+    /// already (nothing is written until it changes; a journal read from `localStorage`,
+    /// `stored` 0, is written to IndexedDB whole, once).
+    pub fn adopt(
+        &self,
+        run_id: &str,
+        endpoint: &str,
+        record: Option<RecoveryRecord>,
+        stored: JournalMeta,
+    ) {
         self.run_id.set(Some(run_id.to_string()));
         self.endpoint.set(endpoint.to_string());
         self.last.set_value(record.as_ref().map(timeless));
+        self.appender.with_value(|a| a.start(Some(run_id), stored));
+        // The history is pruned once per page, off the engine's path.
+        let keep = run_id.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            prune(&keep).await;
+        });
     }
 
     /// Writes what changed of the shown run after `events` grew: its record first, then
-    /// its journal.
+    /// the events after those already handed over (the cost is the new events', not the
+    /// journal's; storage is never awaited here).
     pub fn keep(&self, events: &[Event], summary: &JournalSummary) {
         let Some(run_id) = self.run_id.get_untracked() else {
             return;
@@ -98,18 +145,7 @@ impl Keeper {
         if let Some(record) = record {
             self.save_record(record);
         }
-        let journal = Journal {
-            events: events.to_vec(),
-        };
-        let saved = match journal.to_json() {
-            Ok(text) => runs::save_journal(&run_id, &text),
-            Err(_) => SaveResult::Refused,
-        };
-        if saved == SaveResult::Refused {
-            self.warn(
-                "The browser's storage is full: this run's log is kept in memory only until the page closes. The small recovery record is kept, so a reload still offers to scale the domain to 0.",
-            );
-        }
+        self.appender.with_value(|a| a.append(events));
     }
 
     fn save_record(&self, record: RecoveryRecord) {
@@ -129,8 +165,17 @@ impl Keeper {
             endpoint: record.endpoint.clone(),
             ended: record.ended,
         };
+        let ended = entry.ended;
         match runs::save_recovery(&entry, &text) {
-            SaveResult::Saved { .. } => {}
+            SaveResult::Saved { .. } => {
+                if ended {
+                    // An ended run joins the history: keep it within its bounds.
+                    let keep = record.run_id.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        prune(&keep).await;
+                    });
+                }
+            }
             SaveResult::InSessionOnly => self.warn(
                 "The browser's storage is full: what this run may leave running is kept for this tab only (it survives a reload, not closing the tab).",
             ),
@@ -146,115 +191,4 @@ impl Keeper {
             self.warning.set(Some(text.to_string()));
         }
     }
-}
-
-/// The run found in storage at load.
-pub struct Found {
-    /// Its id.
-    pub run_id: String,
-    /// Its endpoint.
-    pub endpoint: String,
-    /// Its journal (empty when it was lost or cannot be read).
-    pub events: Vec<Event>,
-    /// Its recovery record, when one was kept.
-    pub record: Option<RecoveryRecord>,
-    /// Why its journal is not shown, when it is not.
-    pub problem: Option<String>,
-}
-
-impl Found {
-    /// Whether its journal is missing and only the record says what it left.
-    pub fn record_only(&self) -> bool {
-        self.events.is_empty() && self.record.is_some()
-    }
-}
-
-/// What one stored run is, read.
-struct Read {
-    stored: StoredRun,
-    record: Option<RecoveryRecord>,
-    journal: Result<Option<Journal>, String>,
-}
-
-impl Read {
-    fn of(stored: StoredRun) -> Self {
-        let record = stored
-            .recovery
-            .as_deref()
-            .and_then(|t| RecoveryRecord::from_json(t).ok());
-        let journal = match stored.journal.as_deref() {
-            None => Ok(None),
-            Some(text) => Journal::from_json(text)
-                .map(Some)
-                .map_err(|e| e.to_string()),
-        };
-        Self {
-            stored,
-            record,
-            journal,
-        }
-    }
-
-    fn summary(&self) -> Option<JournalSummary> {
-        self.journal.as_ref().ok().flatten().map(Journal::summary)
-    }
-
-    fn endpoint(&self) -> String {
-        self.record
-            .as_ref()
-            .map(|r| r.endpoint.clone())
-            .or_else(|| self.stored.entry.as_ref().map(|e| e.endpoint.clone()))
-            .unwrap_or_default()
-    }
-
-    fn domain(&self) -> String {
-        self.record
-            .as_ref()
-            .map(|r| r.domain.clone())
-            .or_else(|| self.summary().and_then(|s| s.domain))
-            .or_else(|| self.stored.entry.as_ref().map(|e| e.domain.clone()))
-            .unwrap_or_default()
-    }
-
-    fn candidate(&self, held: &[String]) -> Candidate {
-        let summary = self.summary();
-        // The journal, when there is one, says more than the record written beside it.
-        let needs_attention = summary
-            .as_ref()
-            .and_then(|s| RecoveryRecord::of(s, &self.stored.run_id, "", 0.0))
-            .or_else(|| self.record.clone())
-            .is_some_and(|r| r.needs_attention());
-        let started_ms = summary
-            .and_then(|s| s.started_ms)
-            .or(self.record.as_ref().map(|r| r.started_ms))
-            .or(self.stored.entry.as_ref().map(|e| e.started_ms))
-            .unwrap_or(0.0);
-        Candidate {
-            started_ms,
-            needs_attention,
-            held_elsewhere: held
-                .contains(&locks::domain_lock_name(&self.endpoint(), &self.domain())),
-        }
-    }
-}
-
-/// The run a page shows at load ([`run_to_show`]), given the domain locks other tabs
-/// hold: never one whose domain another tab drives.
-pub fn found_at_load(held: &[String]) -> Option<Found> {
-    let read: Vec<Read> = runs::load_runs().into_iter().map(Read::of).collect();
-    let candidates: Vec<Candidate> = read.iter().map(|r| r.candidate(held)).collect();
-    let chosen = read.into_iter().nth(run_to_show(&candidates)?)?;
-    let endpoint = chosen.endpoint();
-    let (events, problem) = match chosen.journal {
-        Ok(Some(journal)) => (journal.events, None),
-        Ok(None) => (Vec::new(), None),
-        Err(problem) => (Vec::new(), Some(problem)),
-    };
-    Some(Found {
-        run_id: chosen.stored.run_id,
-        endpoint,
-        events,
-        record: chosen.record,
-        problem,
-    })
 }

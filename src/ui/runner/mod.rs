@@ -25,7 +25,7 @@ use crate::engine::{manual, resume_plan, RecoveryRecord, RunOptions, StopHandle,
 
 use super::state::{AppState, Notice};
 use drive::{Job, Launch, Listing, Pursue, PursuitJob};
-pub use keep::Keeper;
+pub use keep::{found_at_load, Found, Keeper};
 pub use tabs::Tabs;
 
 /// The run, shared through context. Copy: every field is a reactive handle.
@@ -135,7 +135,7 @@ impl RunState {
     async fn load(self, app: AppState) {
         let held = crate::ui::locks::held_names().await.unwrap_or_default();
         self.tabs.held.try_set(held.clone());
-        let Some(found) = keep::found_at_load(&held) else {
+        let Some(found) = keep::found_at_load(&held).await else {
             return;
         };
         if let Some(problem) = &found.problem {
@@ -146,8 +146,12 @@ impl RunState {
         let ended = JournalSummary::of(&found.events).ended();
         let interrupted = !found.events.is_empty() && !ended;
         let record_only = found.record_only();
-        self.keeper
-            .adopt(&found.run_id, &found.endpoint, found.record.clone());
+        self.keeper.adopt(
+            &found.run_id,
+            &found.endpoint,
+            found.record.clone(),
+            found.stored,
+        );
         if self.events.try_set(found.events).is_some() {
             return;
         }

@@ -2,9 +2,10 @@
 //! upload) and the page server's `/__pde/config.json`. No decisions here: what is valid
 //! and what is written is decided by `settings`.
 //!
-//! [`runs`] keeps each run's journal and recovery record under keys of its own
-//! (`report::history`); [`JOURNAL_KEY`] is the single journal of before, which
-//! [`runs::load_runs`] moves into a run of its own.
+//! [`runs`] keeps each run's recovery record under keys of its own (`report::history`)
+//! and reads the journals of earlier versions; [`journals`] keeps the journals in
+//! IndexedDB ([`idb`]), one record per event, appended by [`appender`] and kept within
+//! bounds by [`prune`].
 
 use std::time::Duration;
 
@@ -15,6 +16,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::settings::{self, import_json, parse_server_config, ImportError, ProxyOffer, Settings};
 
+pub mod appender;
+pub mod idb;
+pub mod journals;
+pub mod prune;
 mod raw;
 mod room;
 pub mod runs;

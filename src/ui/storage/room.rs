@@ -83,8 +83,15 @@ pub(super) fn enforce_bounds(storage: &Storage, keep: &str) -> Vec<String> {
     chosen
 }
 
-/// Removes a run's two keys and its index entry from one storage.
+/// Removes a run's records from one storage (its two keys and its index entry) and its
+/// journal from IndexedDB (without waiting: these paths are synchronous).
 pub(super) fn remove_records(storage: &Storage, run_id: &str) {
+    remove_local_records(storage, run_id);
+    super::journals::forget_later(run_id);
+}
+
+/// Removes a run's two keys and its index entry from one storage.
+pub(super) fn remove_local_records(storage: &Storage, run_id: &str) {
     // A refused removal leaves a record that a later load still lists: nothing better
     // to do with it.
     let _ = storage.remove_item(&part_key(run_id, RunPart::Journal));
