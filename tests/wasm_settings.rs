@@ -330,11 +330,11 @@ async fn the_preview_lists_the_tutorial_rounds_and_never_the_secret() {
         .unwrap_or_default()
         .contains("1 at +0 s, 2 at +10 s, 3 at +20 s, 4 at +30 s, 0 at +90 s"));
 
-    // Row 7: CreateAutoScalingGroup, signed.
+    // Row 6: CreateAutoScalingGroup, signed.
     let buttons = root
         .query_selector_all("table.plan tr.request button")
         .expect("buttons");
-    let button: HtmlElement = buttons.item(6).expect("row 7").dyn_into().expect("button");
+    let button: HtmlElement = buttons.item(5).expect("row 6").dyn_into().expect("button");
     button.click();
     settle().await;
     assert_eq!(
