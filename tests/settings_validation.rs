@@ -996,7 +996,7 @@ fn field_labels_name_what_the_form_shows() {
 
 /// Every field's path, in form order, with one cloud and one step: the spelling the page's
 /// DOM ids and the browser tests rely on.
-const PATHS: [&str; 70] = [
+const PATHS: [&str; 86] = [
     "settings",
     "endpoint.url",
     "endpoint.profile",
@@ -1067,6 +1067,22 @@ const PATHS: [&str; 70] = [
     "run.leave_running",
     "run.continue_on_failed_step",
     "run.monitor_seconds",
+    "simulate.boot",
+    "simulate.failures_per_hour",
+    "simulate.seed",
+    "simulate.trace",
+    "simulate.values",
+    "simulate.value_every",
+    "simulate.sine_base",
+    "simulate.sine_amplitude",
+    "simulate.sine_period",
+    "simulate.ramp_from",
+    "simulate.ramp_to",
+    "simulate.ramp_over",
+    "simulate.spike_base",
+    "simulate.spike_peak",
+    "simulate.spike_every",
+    "simulate.spike_width",
 ];
 
 /// Rows beyond the first.

@@ -11,6 +11,7 @@ use super::chart::{DomainChart, Frame};
 use super::decisions::decision_line;
 use super::series::Series;
 use super::steplog::LogLine;
+use crate::settings::num::format_seconds;
 
 /// At most this many metric points are drawn (about one per unit of the chart's width):
 /// an hour at 1 s ticks has 3600.
@@ -138,6 +139,43 @@ pub fn simulation_lines(outcome: &SimOutcome) -> Vec<LogLine> {
             _ => None,
         })
         .collect()
+}
+
+/// One sentence on a dry run: how much was simulated, in how long, and what it did
+/// ("Simulated 10 min (120 decisions) in 9 ms: peak capacity 4, 7 VMs started, no
+/// fault; completed at capacity 0."). `took_ms` is the page's own time for it.
+pub fn simulation_summary(outcome: &SimOutcome, took_ms: f64) -> String {
+    let decisions = outcome
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Decision(_)))
+        .count();
+    let peak = outcome.series.iter().map(|p| p.decided).max().unwrap_or(0);
+    let span = format_seconds(ms(outcome.end_s));
+    let took = if took_ms < 10.0 {
+        format!("{took_ms:.1} ms")
+    } else {
+        format!("{took_ms:.0} ms")
+    };
+    let faults = match outcome.faults {
+        0 => "no fault".to_string(),
+        1 => "1 fault".to_string(),
+        n => format!("{n} faults"),
+    };
+    let end = match (&outcome.failure, outcome.series.last()) {
+        (Some(reason), _) if outcome.ended_by_faults => {
+            format!("failed (capacity 0, as a teardown): {reason}")
+        }
+        (Some(reason), _) => format!("failed: {reason}"),
+        (None, Some(last)) => format!("completed at capacity {}", last.decided),
+        (None, None) => "completed".to_string(),
+    };
+    format!(
+        "Simulated {span} ({decisions} decision{}) in {took}: peak capacity {peak}, {} VM{} started, {faults}; {end}.",
+        if decisions == 1 { "" } else { "s" },
+        outcome.vms_started,
+        if outcome.vms_started == 1 { "" } else { "s" },
+    )
 }
 
 #[cfg(test)]

@@ -145,6 +145,26 @@ section_fields! {
         Capacity = "capacity", "capacity";
     }
 
+    /// A field of the Simulation section (`simulate.…`): the dry run's model.
+    SimulateField {
+        Boot = "boot", "Boot time (seconds)";
+        FailuresPerHour = "failures_per_hour", "Failures per VM per hour";
+        Seed = "seed", "Random seed";
+        Trace = "trace", "Metric trace";
+        Values = "values", "Metric values";
+        ValueEvery = "value_every", "Each value lasts (seconds)";
+        SineBase = "sine_base", "Middle";
+        SineAmplitude = "sine_amplitude", "Amplitude";
+        SinePeriod = "sine_period", "Period (seconds)";
+        RampFrom = "ramp_from", "From";
+        RampTo = "ramp_to", "To";
+        RampOver = "ramp_over", "Over (seconds)";
+        SpikeBase = "spike_base", "Between spikes";
+        SpikePeak = "spike_peak", "During a spike";
+        SpikeEvery = "spike_every", "A spike every (seconds)";
+        SpikeWidth = "spike_width", "Each spike lasts (seconds)";
+    }
+
     /// A run option (`run.…`).
     RunField {
         LeaveRunning = "leave_running", "Leave the VMs running";
@@ -190,6 +210,8 @@ pub enum Field {
     },
     /// `run.…`
     Run(RunField),
+    /// `simulate.…`
+    Simulate(SimulateField),
 }
 
 macro_rules! into_field {
@@ -210,7 +232,8 @@ into_field!(
     SensorField => Sensor,
     RampField => Ramp,
     PolicyField => Policy,
-    RunField => Run
+    RunField => Run,
+    SimulateField => Simulate
 );
 
 impl Field {
@@ -244,6 +267,7 @@ impl Field {
             Field::Policy(p) => p.label().to_string(),
             Field::Step { index, part } => format!("Step {} {}", index + 1, part.label()),
             Field::Run(p) => p.label().to_string(),
+            Field::Simulate(p) => p.label().to_string(),
         }
     }
 
@@ -271,6 +295,7 @@ impl Field {
             out.extend(each(StepField::ALL, |part| Field::Step { index, part }));
         }
         out.extend(each(RunField::ALL, Field::Run));
+        out.extend(each(SimulateField::ALL, Field::Simulate));
         out
     }
 
@@ -308,6 +333,7 @@ impl fmt::Display for Field {
                 )
             }
             Field::Run(p) => write!(f, "run.{}", p.name()),
+            Field::Simulate(p) => write!(f, "simulate.{}", p.name()),
         }
     }
 }

@@ -26,7 +26,9 @@ pub mod offer;
 mod policy;
 mod ramp;
 mod run;
+mod simulate;
 pub mod templates;
+pub mod trace;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -39,7 +41,7 @@ pub use domain::{DomainSettings, Policy, SensorSettings, SAMPLE_FUNCTIONS};
 pub use endpoint::{scheme_label, ConnectionMode, EndpointSettings};
 pub use field::{
     field_label, CloudField, CredentialField, DomainField, EndpointField, Field, LaunchField,
-    PolicyField, RampField, RunField, SensorField, StepField, UnknownField,
+    PolicyField, RampField, RunField, SensorField, SimulateField, StepField, UnknownField,
 };
 pub use io::{export_json, import_json, ImportError};
 pub use launch::LaunchSettings;
@@ -48,9 +50,10 @@ pub use offer::{csp_allows_connect, parse_server_config, ProxyOffer};
 pub use policy::PolicySettings;
 pub use ramp::{RampSettings, RampShape, RampStep};
 pub use run::RunSettings;
+pub use simulate::{SimulateSettings, TraceKind};
 pub use validate::{
     check_secret, FieldError, MetricSpec, PolicyKind, Rails, ValidCloud, ValidDomain, ValidLaunch,
-    ValidPolicy, ValidRamp, ValidSensor, Validated, Weekdays,
+    ValidPolicy, ValidRamp, ValidSensor, ValidSimulation, Validated, Weekdays,
 };
 
 /// The version of the settings format this app reads and writes.
@@ -77,6 +80,9 @@ pub struct Settings {
     /// How a run behaves beyond its plan (absent in older files: the defaults).
     #[serde(default)]
     pub run: RunSettings,
+    /// The dry run's model (absent in older files: the defaults).
+    #[serde(default)]
+    pub simulate: SimulateSettings,
 }
 
 impl Settings {
@@ -141,6 +147,7 @@ impl Settings {
                 policy: PolicySettings::default(),
             },
             run: RunSettings::default(),
+            simulate: SimulateSettings::default(),
         }
     }
 

@@ -9,6 +9,7 @@ use crate::report::chart::DomainChart;
 use crate::report::series::series;
 use crate::report::vms::{latest_look, Seen};
 
+use super::chart::domain_chart;
 use super::runner::RunState;
 
 /// The live domain view.
@@ -65,24 +66,13 @@ pub fn DomainView() -> impl IntoView {
     };
     let chart = move || {
         data.get().map(|c| {
-            let f = c.frame;
             view! {
-                <svg
-                    class="domain-chart"
-                    viewBox=f.view_box()
-                    role="img"
-                    aria-label="Planned capacity, requested capacity and running instances over time"
-                >
-                    <line class="axis" x1=f.left y1=f.baseline() x2=f.right_edge() y2=f.baseline() stroke="currentColor" />
-                    <line class="axis" x1=f.left y1=f.top x2=f.left y2=f.baseline() stroke="currentColor" />
-                    <text x=4 y=f.top + 8.0 font-size="11" fill="currentColor">{c.peak_label}</text>
-                    <text x=f.right_edge() y=f.height - 6.0 font-size="11" text-anchor="end" fill="currentColor">
-                        {c.end_label}
-                    </text>
-                    <path class="planned" d=c.planned fill="none" stroke="#8a94a3" stroke-dasharray="4 3" stroke-width="2" />
-                    <path class="requested" d=c.requested fill="none" stroke="#2457c5" stroke-width="2" />
-                    <path class="running" d=c.running fill="none" stroke="#2e9e5b" stroke-width="2" />
-                </svg>
+                {domain_chart(
+                    c,
+                    "domain-chart",
+                    "Planned capacity, requested capacity and running instances over time",
+                    None,
+                )}
                 <p class="legend hint">
                     "Dashed grey: planned capacity; blue: requested (ramp steps); green: running instances."
                 </p>

@@ -29,6 +29,7 @@ pub mod ramp;
 pub mod random;
 pub mod run;
 pub mod runner;
+pub mod simulation;
 pub mod state;
 pub mod steplog;
 pub mod storage;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <launch::LaunchSection/>
                 <domain::DomainSection/>
                 <ramp::RampSection/>
+                <simulation::SimulationSection/>
                 <run::RunControls/>
             </form>
             <domainview::DomainView/>

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::fetch::{BrowserClock, FetchTransport};
 use crate::api::Client;
 use crate::engine::Plan;
-use crate::settings::{Field, FieldError, ProxyOffer, Settings};
+use crate::settings::{Field, FieldError, ProxyOffer, Settings, ValidSimulation};
 
 use super::storage;
 
@@ -58,6 +58,9 @@ pub struct AppState {
     pub offers: RwSignal<Vec<ProxyOffer>>,
     /// The status line.
     pub notice: RwSignal<Option<Notice>>,
+    /// The Simulation section's model (or its problems): checked apart, so it never
+    /// blocks Run.
+    pub simulation: Memo<Result<ValidSimulation, Vec<FieldError>>>,
 }
 
 impl AppState {
@@ -73,7 +76,9 @@ impl AppState {
             settings.with(|s| s.validate_with_secret(&secret))
         });
         let plan = Memo::new(move |_| settings.with(Plan::from_settings));
+        let simulation = Memo::new(move |_| settings.with(|s| s.simulate.validated()));
         let state = Self {
+            simulation,
             settings,
             secret,
             errors,
@@ -164,11 +169,17 @@ impl AppState {
 
     /// The first problem of `field`, if any.
     pub fn error_of(&self, field: Field) -> Option<String> {
-        self.errors.with(|e| {
+        let first = |e: &[FieldError]| {
             e.iter()
                 .find(|x| x.field == field)
                 .map(|x| x.message.clone())
-        })
+        };
+        if let Field::Simulate(_) = field {
+            return self
+                .simulation
+                .with(|r| r.as_ref().err().and_then(|e| first(e)));
+        }
+        self.errors.with(|e| first(e))
     }
 
     /// Resets to the tutorial's values, keeping the credentials, and applies the page

@@ -15,7 +15,7 @@
 //!
 //! What the model plays ([`model`]): Phantom's n-preserving domain filling the clouds
 //! in rank order, VMs pending for the boot time, failures at a rate per VM drawn from a
-//! seeded generator ([`rng`]), replacements. The metric is the model's [`trace`] at the
+//! seeded generator ([`rng`]), replacements. The metric is the model's [`MetricTrace`] at the
 //! tick (read only when the policy has a metric, as the live run reads its URL only
 //! then); the host serves only a custom policy's sandbox and time-zone offsets.
 //!
@@ -24,7 +24,6 @@
 
 pub mod model;
 pub mod rng;
-pub mod trace;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +33,10 @@ use crate::engine::policy::tick::{decision_made, next_tick, with_metric};
 use crate::engine::policy::{
     decider_for, CloudMax, MetricReading, Observation, PolicyHost, Ticker, Tracker,
 };
+use crate::settings::ValidSimulation;
 
+pub use crate::settings::trace::{MetricTrace, Pattern, TraceError};
 pub use model::SimDomain;
-pub use trace::{MetricTrace, Pattern, TraceError};
 
 /// The domain the dry run plays.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -52,6 +52,20 @@ pub struct SimModel {
     pub seed: u64,
     /// The metric.
     pub trace: MetricTrace,
+}
+
+impl SimModel {
+    /// The model a person described in the Simulation section, on the plan's clouds
+    /// (their maxima in rank order, as the live domain fills them).
+    pub fn of(valid: &ValidSimulation, clouds: &[CloudMax]) -> Self {
+        Self {
+            boot_s: valid.boot_s,
+            clouds: clouds.to_vec(),
+            failure_rate_per_hour: valid.failure_rate_per_hour,
+            seed: valid.seed,
+            trace: valid.trace.clone(),
+        }
+    }
 }
 
 /// The chart's values at one tick (and a last point at the end).

@@ -16,6 +16,7 @@ mod policy;
 mod policy_spec;
 mod ramp;
 mod run;
+mod simulate;
 
 use serde::Serialize;
 
@@ -38,6 +39,7 @@ pub use policy::{parse_weekdays, MAX_CODE_BYTES, TIME_LIMIT_MS};
 pub(crate) use policy::{policy_numbers, policy_texts};
 pub use policy_spec::{MetricSpec, PolicyKind, Rails, ValidPolicy, Weekdays};
 pub use ramp::{ValidRamp, MAX_RUN_MS, MAX_STEPS};
+pub use simulate::{ValidSimulation, MAX_TRACE_VALUES};
 
 use check::{upper_first, Check};
 

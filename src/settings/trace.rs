@@ -1,6 +1,8 @@
 //! The dry run's metric: none, numbers a person pasted (each held for a while), or a
 //! generated pattern. Read at a tick's time since the policy's start, as the live run
-//! reads its metric URL at the tick.
+//! reads its metric URL at the tick. It lives with the settings because it is what the
+//! Simulation section's fields describe once valid; the dry run
+//! ([`crate::engine::simulate`]) only reads it.
 
 use std::f64::consts::TAU;
 
