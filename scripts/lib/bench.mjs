@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
+import { benchSimulate } from './bench-simulate.mjs';
 import { ROOT, startPageServer, startSim, startMoto, launchBrowser, fillConnection, journal as newestJournal } from '../../tests/e2e/harness.mjs';
 
 const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
@@ -274,6 +275,18 @@ results.setup_latency = {};
   }
   for (const b of found.filter((b) => b.what === 'reload')) {
     row('7 journal persistence', `reload: read back a journal of ${b.events.toLocaleString('en')} events (of which IndexedDB's getAll)`, `${b.ms.toFixed(0)} (${b.read_ms.toFixed(0)})`, '', 'ms');
+  }
+}
+
+// 9. The dry run (scripts/lib/bench-simulate.mjs).
+{
+  const simServer = await startPageServer();
+  const simBrowser = await launchBrowser();
+  try {
+    results.dry_run = await benchSimulate({ browser: simBrowser, serverUrl: simServer.url, row, median });
+  } finally {
+    await simBrowser.close();
+    await simServer.stop();
   }
 }
 
