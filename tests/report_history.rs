@@ -14,6 +14,7 @@ fn entry(id: &str, started_ms: f64, ended: bool) -> RunEntry {
         domain: "dom".to_string(),
         endpoint: "https://svc.example.org:8445/".to_string(),
         ended,
+        finished: None,
     }
 }
 
@@ -256,4 +257,53 @@ fn indexeddb_keeps_long_runs_the_local_bound_would_refuse() {
         ["long"]
     );
     const { assert!(3 * 25 * 1024 * 1024 > MAX_STORED_JOURNAL_CHARS) };
+}
+
+#[test]
+fn the_history_lists_newest_first_with_outcome_duration_and_peak_and_only_ended_runs_deletable() {
+    use phantom_de::report::history::{history_rows, RunDigest};
+    let mut done = entry("r-1", 1_767_323_045_000.0, true);
+    done.finished = Some(RunDigest {
+        outcome: "completed".to_string(),
+        finished_ms: 1_767_323_045_000.0 + 92_400.0,
+        peak: 4,
+    });
+    let running = entry("r-2", 1_767_323_145_000.0, false);
+    let old_ended = entry("r-0", 1_767_323_000_000.0, true);
+    let rows = history_rows(&[old_ended, done, running]);
+    let ids: Vec<&str> = rows.iter().map(|r| r.run_id.as_str()).collect();
+    assert_eq!(ids, ["r-2", "r-1", "r-0"]);
+    let r = &rows[1];
+    assert_eq!(r.started, "2026-01-02 03:04:05.000 UTC");
+    assert_eq!(r.endpoint, "svc.example.org:8445");
+    assert_eq!(
+        (r.outcome.as_str(), r.duration.as_str(), r.peak.as_str()),
+        ("completed", "92.4 s", "4")
+    );
+    assert!(r.deletable);
+    assert_eq!(
+        (rows[0].outcome.as_str(), rows[0].deletable),
+        ("not finished", false)
+    );
+    // An entry of an earlier version: ended, without a digest.
+    assert_eq!(
+        (rows[2].outcome.as_str(), rows[2].duration.as_str()),
+        ("ended", "")
+    );
+}
+
+#[test]
+fn an_entry_without_a_digest_still_parses_and_one_with_it_round_trips() {
+    use phantom_de::report::history::RunDigest;
+    let old = r#"[{"run_id":"r-1","started_ms":1,"domain":"d","endpoint":"","ended":true}]"#;
+    let parsed = parse_index(old);
+    assert_eq!(parsed.len(), 1);
+    assert_eq!(parsed[0].finished, None);
+    let mut e = entry("r-2", 5.0, true);
+    e.finished = Some(RunDigest {
+        outcome: "stopped during ramp".into(),
+        finished_ms: 9.0,
+        peak: 2,
+    });
+    assert_eq!(parse_index(&index_json(&[e.clone()])), vec![e]);
 }

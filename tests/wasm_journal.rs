@@ -185,6 +185,7 @@ async fn an_old_local_storage_journal_still_loads_and_moves_to_indexeddb() {
         domain: record.domain.clone(),
         endpoint: ENDPOINT.into(),
         ended: false,
+        finished: None,
     };
     assert!(runs::save_recovery(&entry, &record.to_json().expect("json")).is_durable());
     let text = Journal {
@@ -226,6 +227,7 @@ fn entry(run_id: &str, started_ms: f64, ended: bool) -> RunEntry {
         domain: "dom".into(),
         endpoint: ENDPOINT.into(),
         ended,
+        finished: None,
     }
 }
 

@@ -284,6 +284,7 @@ fn entry(run_id: &str, started_ms: f64, ended: bool) -> RunEntry {
         domain: "dom".to_string(),
         endpoint: "https://svc.example.org:8445/".to_string(),
         ended,
+        finished: None,
     }
 }
 

@@ -26,6 +26,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::journal::JournalSummary;
+use crate::report::steplog::end_text;
+use crate::report::time::date_time;
+use crate::settings::num::format_seconds;
+
 use crate::sign::Endpoint;
 
 /// At most this many runs are kept (oldest ended runs go first).
@@ -66,6 +71,91 @@ pub struct RunEntry {
     /// saves the record.)
     #[serde(default)]
     pub ended: bool,
+    /// How it finished, once it has (absent in entries of earlier versions, and while it
+    /// runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<RunDigest>,
+}
+
+/// What the history lists of a finished run, written into its index entry when it
+/// finishes, so that listing runs never reads their journals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunDigest {
+    /// How it ended, in the step log's words ("completed", "stopped during ramp").
+    pub outcome: String,
+    /// When it finished (ms since the Unix epoch).
+    pub finished_ms: f64,
+    /// The highest capacity it asked for.
+    pub peak: u32,
+}
+
+impl RunDigest {
+    /// The digest of a finished run's journal; `None` while it has not finished.
+    pub fn of(summary: &JournalSummary) -> Option<RunDigest> {
+        let report = summary.finished.as_ref()?;
+        Some(RunDigest {
+            outcome: end_text(&report.end),
+            finished_ms: summary.finished_ms.or(summary.started_ms).unwrap_or(0.0),
+            peak: summary.peak_requested,
+        })
+    }
+}
+
+/// One row of the run history, as the page lists it (newest first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryRow {
+    /// The run's id (what Open and Delete act on).
+    pub run_id: String,
+    /// When it started: `2026-12-04 06:45:12.345 UTC`.
+    pub started: String,
+    /// Its domain.
+    pub domain: String,
+    /// The endpoint's host (`127.0.0.1:8445`), never a path or query.
+    pub endpoint: String,
+    /// "completed", "stopped during ramp", …; "not finished" for an interrupted or
+    /// running run.
+    pub outcome: String,
+    /// How long it ran: `1 min 32 s`; empty while unfinished.
+    pub duration: String,
+    /// The highest capacity it asked for; empty when unknown.
+    pub peak: String,
+    /// Only an ended run may be deleted (an unended one still holds an obligation).
+    pub deletable: bool,
+}
+
+/// The endpoint's host as a row shows it: what is between `://` and the next `/`.
+fn host_of(endpoint: &str) -> String {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or("").to_string()
+}
+
+/// The rows of `entries` (index order, oldest first), newest first.
+pub fn history_rows(entries: &[RunEntry]) -> Vec<HistoryRow> {
+    entries
+        .iter()
+        .rev()
+        .map(|e| {
+            let (outcome, duration, peak) = match &e.finished {
+                Some(d) => (
+                    d.outcome.clone(),
+                    format_seconds((d.finished_ms - e.started_ms).max(0.0).round() as u64),
+                    d.peak.to_string(),
+                ),
+                None if e.ended => ("ended".to_string(), String::new(), String::new()),
+                None => ("not finished".to_string(), String::new(), String::new()),
+            };
+            HistoryRow {
+                run_id: e.run_id.clone(),
+                started: date_time(e.started_ms),
+                domain: e.domain.clone(),
+                endpoint: host_of(&e.endpoint),
+                outcome,
+                duration,
+                peak,
+                deletable: e.ended,
+            }
+        })
+        .collect()
 }
 
 /// The two stored parts of a run.

@@ -20,6 +20,7 @@ pub mod domain;
 pub mod domainview;
 pub mod endpoint;
 pub mod fields;
+pub mod history;
 pub mod instances;
 pub mod launch;
 pub mod locks;
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
             </form>
             <domainview::DomainView/>
             <steplog::StepLog/>
+            <history::RunHistory/>
             <preview::PlanPreview/>
         </main>
     }

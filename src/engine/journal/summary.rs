@@ -18,6 +18,13 @@ use super::teardown::PendingTeardown;
 pub struct JournalSummary {
     /// When the run started (`None`: the journal is empty).
     pub started_ms: Option<f64>,
+    /// The highest capacity any request of the run asked for (0 before one did): the
+    /// run history's "peak".
+    #[serde(default)]
+    pub peak_requested: u32,
+    /// When the run finished (its `RunFinished`), if it has.
+    #[serde(default)]
+    pub finished_ms: Option<f64>,
     /// The domain.
     pub domain: Option<String>,
     /// The whole schedule.
@@ -86,6 +93,7 @@ impl JournalSummary {
                 if let Some(capacity) = e.target.capacity() {
                     self.capacity = CapacityState::Unconfirmed { capacity };
                     self.last_capacity_requested = Some(capacity);
+                    self.peak_requested = self.peak_requested.max(capacity);
                     self.settled = None;
                 }
                 if let (Stage::Teardown, Some(pending)) = (e.stage, &mut self.pending_teardown) {
@@ -152,6 +160,7 @@ impl JournalSummary {
             Event::RunFinished(e) => {
                 self.in_flight.clear();
                 self.finished = Some(e.report.clone());
+                self.finished_ms = Some(e.at_ms);
             }
             Event::Settled(e) => self.settled = Some(Settlement::Settled(e.clone())),
             Event::NotSettled(e) => self.settled = Some(Settlement::NotSettled(e.clone())),

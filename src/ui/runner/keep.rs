@@ -10,14 +10,14 @@ use leptos::prelude::*;
 
 use crate::engine::journal::{Event, JournalSummary};
 use crate::engine::{CapacityState, RecoveryRecord};
-use crate::report::history::RunEntry;
+use crate::report::history::{RunDigest, RunEntry};
 use crate::ui::storage::appender::{Appender, Status};
 use crate::ui::storage::journals::JournalMeta;
 use crate::ui::storage::prune::prune;
 use crate::ui::storage::runs::{self, SaveResult};
 
 mod found;
-pub use found::{found_at_load, Found};
+pub use found::{found_at_load, read_journal, Found};
 
 /// What the page says when the journal cannot be stored.
 const JOURNAL_REFUSED: &str = "The browser refused to store this run's log (its storage is full, or it keeps nothing in this mode): the log is kept in memory only until the page closes. The small recovery record is kept, so a reload still offers to scale the domain to 0.";
@@ -32,12 +32,19 @@ pub struct Keeper {
     pub endpoint: RwSignal<String>,
     /// What storage refused, in words for the page; `None` while all is kept.
     pub warning: RwSignal<Option<String>>,
+    /// Counts the writes of the run's index entry that the history shows differently
+    /// (the first one, ended, finished): the history lists the index again then, and
+    /// not on every event.
+    pub listed: RwSignal<u32>,
     /// The record last written, without its time (an unchanged record is not
     /// written again). Also the base of the next one when the journal holds no run of
     /// its own (a record found at load whose journal was lost).
     last: StoredValue<Option<RecoveryRecord>>,
     /// The writer of the journal's new events.
     appender: StoredValue<Appender, LocalStorage>,
+    /// How the run finished, once it has, and whether its index entry says so yet (the
+    /// history lists runs from the index alone).
+    digest: StoredValue<(Option<RunDigest>, bool)>,
 }
 
 /// What a record is compared by: everything but the time it was written.
@@ -68,8 +75,10 @@ impl Keeper {
             run_id: RwSignal::new(None),
             endpoint: RwSignal::new(String::new()),
             warning,
+            listed: RwSignal::new(0),
             last: StoredValue::new(None),
             appender: StoredValue::new_local(appender),
+            digest: StoredValue::new((None, false)),
         }
     }
 
@@ -89,6 +98,7 @@ impl Keeper {
         self.run_id.set(Some(run_id.to_string()));
         self.endpoint.set(endpoint.to_string());
         self.last.set_value(None);
+        self.digest.set_value((None, false));
         self.warning.set(None);
         self.appender
             .with_value(|a| a.start(Some(run_id), JournalMeta::default()));
@@ -108,6 +118,7 @@ impl Keeper {
         self.run_id.set(Some(run_id.to_string()));
         self.endpoint.set(endpoint.to_string());
         self.last.set_value(record.as_ref().map(timeless));
+        self.digest.set_value((None, false));
         self.appender.with_value(|a| a.start(Some(run_id), stored));
         // The history is pruned once per page, off the engine's path.
         let keep = run_id.to_string();
@@ -125,6 +136,11 @@ impl Keeper {
         };
         let endpoint = self.endpoint.get_untracked();
         let now = js_sys::Date::now();
+        if self.digest.with_value(|d| d.0.is_none()) {
+            if let Some(digest) = RunDigest::of(summary) {
+                self.digest.set_value((Some(digest), false));
+            }
+        }
         let record = RecoveryRecord::of(summary, &run_id, &endpoint, now).or_else(|| {
             // No RunStarted: a teardown of a run whose journal was lost. What the
             // journal says of the capacity updates the record found at load.
@@ -152,7 +168,8 @@ impl Keeper {
         let same = self
             .last
             .with_value(|last| last.as_ref() == Some(&timeless(&record)));
-        if same {
+        let (finished, digest_written) = self.digest.get_value();
+        if same && (digest_written || finished.is_none()) {
             return;
         }
         let Ok(text) = record.to_json() else {
@@ -164,10 +181,18 @@ impl Keeper {
             domain: record.domain.clone(),
             endpoint: record.endpoint.clone(),
             ended: record.ended,
+            finished: finished.clone(),
         };
         let ended = entry.ended;
+        let listed_differently = self
+            .last
+            .with_value(|last| last.as_ref().is_none_or(|l| l.ended != ended))
+            || (finished.is_some() && !digest_written);
         match runs::save_recovery(&entry, &text) {
             SaveResult::Saved { .. } => {
+                if listed_differently {
+                    self.listed.update(|n| *n += 1);
+                }
                 if ended {
                     // An ended run joins the history: keep it within its bounds.
                     let keep = record.run_id.clone();
@@ -184,6 +209,8 @@ impl Keeper {
             ),
         }
         self.last.set_value(Some(timeless(&record)));
+        self.digest
+            .set_value((finished.clone(), finished.is_some()));
     }
 
     fn warn(&self, text: &str) {

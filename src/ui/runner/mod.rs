@@ -265,6 +265,26 @@ impl RunState {
         self.opened.set(Some(name));
     }
 
+    /// Shows run `run_id` of the history read-only, from its stored journal.
+    pub fn open_stored(&self, app: AppState, run_id: String, label: String) {
+        if self.busy() {
+            app.notify(Notice::error(
+                "A run or teardown is under way in this page: open a past run once it has ended.",
+            ));
+            return;
+        }
+        let run = *self;
+        leptos::task::spawn_local(async move {
+            match keep::read_journal(&run_id).await {
+                Ok(Some(journal)) => run.open(app, journal, label),
+                Ok(None) => app.notify(Notice::error(format!(
+                    "Not opened: the log of {label} is no longer stored (only its summary is)."
+                ))),
+                Err(e) => app.notify(Notice::error(format!("Not opened: {e}."))),
+            }
+        });
+    }
+
     /// Asks the run to stop (harmless when repeated or when nothing runs).
     pub fn stop(&self) {
         if let Some(Some(handle)) = self.stop.try_get_value() {

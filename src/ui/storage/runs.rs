@@ -33,7 +33,7 @@ use super::room::{enforce_bounds, make_room_for, remove_records, write_making_ro
 
 use crate::engine::journal::Journal;
 use crate::report::history::{
-    self, is_run_id, parse_part_key, part_key, RunEntry, RunPart, LEGACY_JOURNAL_KEY,
+    self, is_run_id, parse_part_key, part_key, RunDigest, RunEntry, RunPart, LEGACY_JOURNAL_KEY,
 };
 
 /// What became of a save.
@@ -253,6 +253,7 @@ fn migrate_legacy_journal(local: &Storage) -> Option<StoredRun> {
                 domain: summary.domain.clone().unwrap_or_default(),
                 endpoint: String::new(),
                 ended: summary.ended() || journal.events.is_empty(),
+                finished: RunDigest::of(&summary),
             }
         }
         Err(_) => RunEntry {
@@ -261,6 +262,7 @@ fn migrate_legacy_journal(local: &Storage) -> Option<StoredRun> {
             domain: String::new(),
             endpoint: String::new(),
             ended: true,
+            finished: None,
         },
     };
     let _ = local.remove_item(LEGACY_JOURNAL_KEY);

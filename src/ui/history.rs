@@ -1,0 +1,153 @@
+//! The run history: every run this browser keeps (`ui::storage::runs`' index, pruned by
+//! count and size), newest first, with its start, domain, endpoint, outcome, duration
+//! and peak capacity ([`crate::report::history::history_rows`]); a past run opens
+//! read-only in the step log and the live view, and an ended run can be deleted, one or
+//! all. A run that has not ended is never deleted here: its record is what lets a
+//! reload scale its domain down.
+
+use leptos::prelude::*;
+
+use crate::report::history::{history_rows, HistoryRow, RunEntry};
+
+use super::runner::RunState;
+use super::state::{AppState, Notice};
+use super::storage::journals;
+use super::storage::runs;
+
+/// The index's entries, as stored now.
+fn stored_entries() -> Vec<RunEntry> {
+    runs::load_runs()
+        .into_iter()
+        .filter_map(|r| r.entry)
+        .collect()
+}
+
+/// Deletes the stored records and journal of an ended run.
+fn delete_run(run_id: &str) {
+    runs::remove_run(run_id);
+    journals::forget_later(run_id);
+}
+
+fn row_view(
+    row: HistoryRow,
+    app: AppState,
+    run: RunState,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let who = format!("{} started {}", row.domain, row.started);
+    let open_label = format!("Open {who}");
+    let delete_label = format!("Delete {who}");
+    let shown = run.keeper.run_id;
+    let id = row.run_id.clone();
+    let is_shown = move || shown.with(|s| s.as_deref() == Some(id.as_str()));
+    let open_id = row.run_id.clone();
+    let delete_id = row.run_id.clone();
+    let deletable = row.deletable;
+    let label = who.clone();
+    view! {
+        <tr class:shown=is_shown>
+            <td class="started">{row.started}</td>
+            <td class="domain">{row.domain}</td>
+            <td class="endpoint">{row.endpoint}</td>
+            <td class="outcome">{row.outcome}</td>
+            <td class="duration">{row.duration}</td>
+            <td class="peak">{row.peak}</td>
+            <td class="buttons">
+                <button
+                    type="button"
+                    class="secondary"
+                    aria-label=open_label
+                    disabled=move || run.active.get() || run.pursuing.get()
+                    on:click=move |_| run.open_stored(app, open_id.clone(), label.clone())
+                >
+                    "Open"
+                </button>
+                <button
+                    type="button"
+                    class="icon danger"
+                    aria-label=delete_label
+                    disabled=!deletable
+                    title=if deletable { "" } else { "Not ended: kept until its domain is known to be down" }
+                    on:click=move |_| {
+                        delete_run(&delete_id);
+                        refresh.update(|n| *n += 1);
+                    }
+                >
+                    "Delete"
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+/// The Run history section.
+#[component]
+pub fn RunHistory() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let run = expect_context::<RunState>();
+    let refresh = RwSignal::new(0u32);
+    // Listed again when the shown run's entry changes as the history shows it (it
+    // starts, ends, finishes), when another run is shown, and after a deletion: never
+    // per event.
+    let rows = Memo::new(move |_| {
+        refresh.track();
+        run.keeper.run_id.track();
+        run.keeper.listed.track();
+        history_rows(&stored_entries())
+    });
+    let delete_all = move |_| {
+        let ended: Vec<String> = rows.with_untracked(|r| {
+            r.iter()
+                .filter(|r| r.deletable)
+                .map(|r| r.run_id.clone())
+                .collect()
+        });
+        let n = ended.len();
+        ended.iter().for_each(|id| delete_run(id));
+        refresh.update(|x| *x += 1);
+        app.notify(Notice::info(format!(
+            "Deleted {n} ended run{} from this browser.",
+            if n == 1 { "" } else { "s" }
+        )));
+    };
+    let any_deletable = move || rows.with(|r| r.iter().any(|r| r.deletable));
+    view! {
+        <section class="history" aria-label="Run history">
+            <h2>"Run history"</h2>
+            <Show
+                when=move || rows.with(|r| !r.is_empty())
+                fallback=|| view! { <p class="muted">"No runs kept in this browser yet."</p> }
+            >
+                <table class="history-table">
+                    <thead>
+                        <tr>
+                            <th>"Started"</th>
+                            <th>"Domain"</th>
+                            <th>"Endpoint"</th>
+                            <th>"Outcome"</th>
+                            <th>"Duration"</th>
+                            <th>"Peak"</th>
+                            <th><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || rows.get()
+                            key=|r| (r.run_id.clone(), r.outcome.clone())
+                            children=move |r| row_view(r, app, run, refresh)
+                        />
+                    </tbody>
+                </table>
+                <button type="button" class="secondary danger" on:click=delete_all disabled=move || !any_deletable()>
+                    "Delete all ended"
+                </button>
+            </Show>
+            <p class="hint">
+                {format!(
+                    "Kept in this browser: at most {} runs; the oldest ended ones go first.",
+                    crate::report::history::MAX_RUNS
+                )}
+            </p>
+        </section>
+    }
+}
