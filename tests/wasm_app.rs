@@ -34,7 +34,8 @@ fn app_shows_title_and_every_settings_section() {
             "Clouds",
             "Launch configuration",
             "Domain",
-            "Ramp"
+            "Ramp",
+            "Simulation"
         ]
     );
 }
