@@ -20,6 +20,7 @@ pub mod domain;
 pub mod domainview;
 pub mod endpoint;
 pub mod fields;
+pub mod frames;
 pub mod instances;
 pub mod launch;
 pub mod locks;
