@@ -262,3 +262,36 @@ fn a_hundred_thousand_lines_are_kept_and_searched() {
     assert_eq!(view.len(), 1);
     assert_eq!(book_of(&events[..3]).len(), 3);
 }
+
+#[test]
+fn a_journal_read_a_few_events_at_a_time_is_the_same_as_at_once() {
+    let events = interleaved(80);
+    let mut book = LogBook::new();
+    let mut view = LogView::new(Filter::All, "req-");
+    // Another journal first: the reading starts again, a few events per frame.
+    book.sync(&interrupted_run(9.0, 3));
+    let mut frames = 0;
+    loop {
+        let (change, done) = book.sync_some(&events, 13);
+        if frames == 0 {
+            assert_eq!(change, Change::Reset);
+        }
+        view.apply(&change);
+        view.scan(&book, 5);
+        frames += 1;
+        if done {
+            break;
+        }
+    }
+    while !view.scan(&book, 5) {}
+    assert_eq!(frames, events.len().div_ceil(13));
+    assert_eq!(
+        book.lines().cloned().collect::<Vec<_>>(),
+        log_lines(&events)
+    );
+    assert_eq!(
+        shown(&book, &view),
+        full_filter(&events, Filter::All, "req-")
+    );
+    assert_eq!(book.sync_some(&events, 13), (Change::Unchanged, true));
+}

@@ -71,25 +71,33 @@ impl LogBook {
     /// Reads the events of `events` not read yet (all of them again when `events` is
     /// not the journal read so far). The cost is the new events', not the journal's.
     pub fn sync(&mut self, events: &[Event]) -> Change {
+        self.sync_some(events, usize::MAX).0
+    }
+
+    /// [`Self::sync`], reading at most `budget` events (a journal of 100,000 opened at
+    /// once is read over several frames); true when every event of `events` is read.
+    pub fn sync_some(&mut self, events: &[Event], budget: usize) -> (Change, bool) {
         let same = events.len() >= self.seen
             && (self.seen == 0
                 || (events.first() == self.first.as_ref()
                     && events.get(self.seen - 1) == self.last.as_ref()));
-        if !same {
+        let change = if !same {
             let generation = self.generation + 1;
             *self = Self {
                 generation,
                 ..Self::default()
             };
-            self.read(events);
-            return Change::Reset;
-        }
-        if events.len() == self.seen {
-            return Change::Unchanged;
-        }
-        let from = self.lines.len();
-        let hidden = self.read(&events[self.seen..]);
-        Change::Grew { from, hidden }
+            self.read(&events[..events.len().min(budget)]);
+            Change::Reset
+        } else if events.len() == self.seen {
+            Change::Unchanged
+        } else {
+            let from = self.lines.len();
+            let end = events.len().min(self.seen.saturating_add(budget));
+            let hidden = self.read(&events[self.seen..end]);
+            Change::Grew { from, hidden }
+        };
+        (change, self.seen == events.len())
     }
 
     fn read(&mut self, events: &[Event]) -> Vec<usize> {

@@ -28,9 +28,11 @@ const OVERSCAN: usize = 30;
 const ROW_PX_GUESS: f64 = 25.6;
 /// The viewport's height until it is measured (the stylesheet's 28 rem).
 const VIEWPORT_PX_GUESS: f64 = 448.0;
+/// Events a frame reads before it checks the time.
+const EVENT_CHUNK: usize = 2_000;
 /// Lines a frame's search looks at before it checks the time.
 const SCAN_CHUNK: usize = 5_000;
-/// How long a frame searches before it leaves the rest to the next frame.
+/// How long a frame reads and searches before it leaves the rest to the next frame.
 const SCAN_BUDGET_MS: f64 = 6.0;
 
 /// What the windowed list shows, as of the last frame.
@@ -86,6 +88,17 @@ fn row_height(row: &web_sys::Element) -> Option<f64> {
         .filter(|h| *h > 0.0)
 }
 
+/// The height of `el`'s viewport as far as it can be seen: never more than the window's
+/// (a box that does not scroll would otherwise draw every row).
+fn viewport_of(el: &web_sys::Element) -> Option<f64> {
+    let own = f64::from(el.client_height());
+    let window = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(own);
+    Some(own.min(window)).filter(|h| *h > 0.0)
+}
+
 /// The step log with its filter, search and buttons; the list is windowed: only the rows
 /// in view (and [`OVERSCAN`] more) are in the page, however long the log.
 #[component]
@@ -97,6 +110,8 @@ pub fn StepLog() -> impl IntoView {
     let book = StoredValue::new_local(LogBook::new());
     let view_of = StoredValue::new_local(LogView::default());
     let shown = RwSignal::new(Shown::default());
+    // Whether the book has read every event of the journal (as of the last frame).
+    let caught_up = StoredValue::new(true);
     let follow = RwSignal::new(true);
     let geometry = StoredValue::new(Geometry {
         row_px: ROW_PX_GUESS,
@@ -133,7 +148,8 @@ pub fn StepLog() -> impl IntoView {
         let next = Shown {
             lines: book.with_value(LogBook::len),
             matches: total,
-            complete: book.with_value(|b| view_of.with_value(|v| v.is_complete(b))),
+            complete: caught_up.get_value()
+                && book.with_value(|b| view_of.with_value(|v| v.is_complete(b))),
             start: range.start,
             end: range.end,
             version: current.version + u64::from(bump),
@@ -153,17 +169,27 @@ pub fn StepLog() -> impl IntoView {
         })
     };
     let frame = move || {
-        let Some(change) = run
-            .events
-            .try_with_untracked(|events| book.try_update_value(|b| b.sync(events)))
-            .flatten()
-        else {
-            return;
-        };
-        let grew = change != Change::Unchanged;
-        view_of.update_value(|v| v.apply(&change));
         let started = now_ms();
-        let complete = book.with_value(|b| {
+        let (mut grew, mut read_all) = (false, false);
+        while !read_all {
+            let Some((change, done)) = run
+                .events
+                .try_with_untracked(|events| {
+                    book.try_update_value(|b| b.sync_some(events, EVENT_CHUNK))
+                })
+                .flatten()
+            else {
+                return;
+            };
+            grew |= change != Change::Unchanged;
+            read_all = done;
+            view_of.update_value(|v| v.apply(&change));
+            if now_ms() - started > SCAN_BUDGET_MS {
+                break;
+            }
+        }
+        caught_up.set_value(read_all);
+        let scanned = book.with_value(|b| {
             view_of
                 .try_update_value(|v| loop {
                     if v.scan(b, SCAN_CHUNK) {
@@ -175,6 +201,7 @@ pub fn StepLog() -> impl IntoView {
                 })
                 .unwrap_or(true)
         });
+        let complete = read_all && scanned;
         // The row height, read once from a drawn row.
         if !geometry.get_value().measured {
             if let Some(h) = list
@@ -229,8 +256,7 @@ pub fn StepLog() -> impl IntoView {
     // The list (re)appears: measure it and draw.
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
-            let viewport = f64::from(el.client_height());
-            if viewport > 0.0 {
+            if let Some(viewport) = viewport_of(&el) {
                 geometry.update_value(|g| g.viewport_px = viewport);
             }
             ask();
@@ -238,11 +264,8 @@ pub fn StepLog() -> impl IntoView {
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
         geometry.update_value(|g| g.measured = false);
-        if let Some(el) = scroller.get_untracked() {
-            let viewport = f64::from(el.client_height());
-            if viewport > 0.0 {
-                geometry.update_value(|g| g.viewport_px = viewport);
-            }
+        if let Some(viewport) = scroller.get_untracked().and_then(|el| viewport_of(&el)) {
+            geometry.update_value(|g| g.viewport_px = viewport);
         }
         ask();
     });
@@ -253,10 +276,10 @@ pub fn StepLog() -> impl IntoView {
             return;
         };
         let scroll_top = f64::from(el.scroll_top());
-        let viewport = f64::from(el.client_height());
+        let viewport = viewport_of(&el);
         geometry.update_value(|g| {
             g.scroll_top = scroll_top;
-            if viewport > 0.0 {
+            if let Some(viewport) = viewport {
                 g.viewport_px = viewport;
             }
         });
