@@ -19,36 +19,24 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+#[path = "support/dom.rs"]
+mod dom;
 #[path = "support/run_events.rs"]
 mod run_events;
+#[path = "support/stats.rs"]
+mod stats;
 #[path = "support/steplog_page.rs"]
 mod steplog_page;
+use stats::{median, now, p95};
 use steplog_page::{
-    count_text, frames, journal_of_lines, mount_step_log, next_frame, next_request, rows, search,
-    until,
+    choose_filter, count_text, frames, journal_of_lines, mount_step_log, next_frame, next_request,
+    rows, search, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const LINES: usize = 100_000;
 const SAMPLES: usize = 60;
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("performance")
-        .now()
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn p95(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[(xs.len() * 95).div_ceil(100).saturating_sub(1)]
-}
 
 /// The time of the next animation frame's callbacks (as `performance.now`), requested
 /// now: it runs after the callbacks requested before it.
@@ -140,16 +128,7 @@ async fn step_log_at_a_hundred_thousand_lines() {
     console_log!(
         "BENCH {{\"what\":\"search\",\"lines\":{lines},\"query\":\"\",\"matches\":{lines},\"ms\":{ms:.1},\"frames\":{frames_seen}}}"
     );
-    let select: web_sys::HtmlSelectElement = root
-        .query_selector("#log-filter")
-        .expect("query")
-        .expect("the filter")
-        .dyn_into()
-        .expect("select");
-    select.set_value("retried");
-    select
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
+    choose_filter(&root, "retried");
     let (ms, frames_seen) = until_complete(&root, &format!("0 of {lines} lines")).await;
     console_log!(
         "BENCH {{\"what\":\"filter\",\"lines\":{lines},\"filter\":\"retried\",\"matches\":0,\"ms\":{ms:.1},\"frames\":{frames_seen}}}"

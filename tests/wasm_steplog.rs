@@ -7,13 +7,15 @@
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
 
+#[path = "support/dom.rs"]
+mod dom;
 #[path = "support/run_events.rs"]
 mod run_events;
 #[path = "support/steplog_page.rs"]
 mod steplog_page;
 use steplog_page::{
-    count_text, frames, journal_of_lines, mount_step_log, next_request, rows, scroller, search,
-    until,
+    choose_filter, count_text, frames, journal_of_lines, mount_step_log, next_request, rows,
+    scroller, search, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -22,6 +24,14 @@ const LINES: usize = 100_000;
 /// At most this many rows in the page, whatever the log's length: a viewport's worth
 /// and the overscan on either side.
 const FEW: usize = 150;
+
+/// One more answered request, as the engine would journal it.
+fn push_next(run: phantom_de::ui::runner::RunState) {
+    run.events.update(|e| {
+        let next = next_request(e);
+        e.push(next);
+    });
+}
 
 fn follow_button(root: &web_sys::HtmlElement) -> web_sys::HtmlElement {
     use wasm_bindgen::JsCast;
@@ -64,10 +74,7 @@ async fn a_log_of_a_hundred_thousand_lines_keeps_few_rows_in_the_page_and_is_sea
     );
 
     // One more event: appended, still followed, still few rows.
-    run.events.update(|e| {
-        let next = next_request(e);
-        e.push(next);
-    });
+    push_next(run);
     assert!(until(10, || count_text(&root) == "100001 of 100001 lines").await);
     frames(1).await;
     let shown = rows(&root);
@@ -95,10 +102,7 @@ async fn a_log_of_a_hundred_thousand_lines_keeps_few_rows_in_the_page_and_is_sea
         middle.first()
     );
     let top = list.scroll_top();
-    run.events.update(|e| {
-        let next = next_request(e);
-        e.push(next);
-    });
+    push_next(run);
     assert!(until(10, || count_text(&root) == "100002 of 100002 lines").await);
     assert_eq!(
         list.scroll_top(),
@@ -139,25 +143,11 @@ async fn a_log_of_a_hundred_thousand_lines_keeps_few_rows_in_the_page_and_is_sea
     assert!(rows(&root).len() <= FEW);
 
     // The filter by outcome with a search: no request was skipped.
-    let select: web_sys::HtmlSelectElement = {
-        use wasm_bindgen::JsCast;
-        root.query_selector("#log-filter")
-            .expect("query")
-            .expect("the filter")
-            .dyn_into()
-            .expect("select")
-    };
-    select.set_value("skipped");
-    select
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
+    choose_filter(&root, "skipped");
     assert!(until(60, || count_text(&root) == "0 of 100002 lines").await);
     frames(1).await;
     assert_eq!(rows(&root).len(), 0);
-    select.set_value("all");
-    select
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
+    choose_filter(&root, "all");
     assert!(until(60, || count_text(&root) == "100002 of 100002 lines").await);
 
     // A new run replaces the log (new keys: no row of the old one stays).

@@ -15,6 +15,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use super::dom::{choose, new_root, texts};
 use super::run_events::interrupted_run;
 
 thread_local! {
@@ -24,19 +25,10 @@ thread_local! {
 /// Mounts the step log (with the state it needs) into a new `<div>`; returns it and the
 /// run state whose journal it shows.
 pub fn mount_step_log() -> (HtmlElement, RunState) {
+    let root = new_root();
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("document");
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("HtmlElement");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
     // The page's stylesheet: the list scrolls in a box of its own, rows of one height.
     if document
         .query_selector("style#pde-main-css")
@@ -118,12 +110,12 @@ pub async fn frames(n: usize) {
 
 /// The rows of the step log in the page, as text.
 pub fn rows(root: &HtmlElement) -> Vec<String> {
-    let nodes = root
-        .query_selector_all(".step-log .log-line")
-        .expect("query");
-    (0..nodes.length())
-        .filter_map(|i| nodes.item(i).and_then(|n| n.text_content()))
-        .collect()
+    texts(root, ".step-log .log-line")
+}
+
+/// Chooses the outcome filter `value`.
+pub fn choose_filter(root: &HtmlElement, value: &str) {
+    choose(root, "#log-filter", value);
 }
 
 /// The "N of M lines" text.
