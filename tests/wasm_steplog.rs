@@ -1,7 +1,7 @@
 //! The step log at 100,000 lines in headless Chromium: only the rows in view are in the
 //! page, the end is followed as lines come, until the person scrolls up (and again when
 //! asked), "Search the log" finds lines among all of them and says "N of M lines", and
-//! the filter by outcome still applies.
+//! the filter by outcome still applies. A long VM list is windowed the same way.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -155,5 +155,64 @@ async fn a_log_of_a_hundred_thousand_lines_keeps_few_rows_in_the_page_and_is_sea
     assert!(until(20, || count_text(&root) == "3 of 3 lines").await);
     frames(1).await;
     assert_eq!(rows(&root).len(), 3, "{:?}", rows(&root));
+    root.remove();
+}
+
+fn vms(n: usize) -> Vec<phantom_de::api::Instance> {
+    (0..n)
+        .map(|i| phantom_de::api::Instance {
+            instance_id: format!("i-{i:05}"),
+            availability_zone: if i % 2 == 0 { "hotel" } else { "sierra" }.into(),
+            lifecycle_state: "600-RUNNING".into(),
+            health_status: "Healthy".into(),
+            launch_configuration_name: "my_launch_config".into(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_long_vm_list_keeps_few_rows_in_the_page_and_a_short_one_all() {
+    use steplog_page::mount_vm_table;
+    let vm_rows = |root: &web_sys::HtmlElement| dom::texts(root, "table.vm-list tbody tr.vm-row");
+    // Few: every row, no spacer (what the end-to-end tests read).
+    let few = mount_vm_table(vms(4));
+    frames(1).await;
+    assert_eq!(dom::texts(&few, "table.vm-list tbody tr").len(), 4);
+    assert_eq!(
+        dom::texts(&few, "table.vm-list tbody tr td:nth-child(1)")[3],
+        "i-00003"
+    );
+    few.remove();
+
+    let root = mount_vm_table(vms(10_000));
+    frames(2).await;
+    let drawn = vm_rows(&root);
+    assert!(
+        !drawn.is_empty() && drawn.len() <= 80,
+        "{} rows",
+        drawn.len()
+    );
+    assert!(drawn[0].starts_with("i-00000"), "{}", drawn[0]);
+    // Scrolled to the middle: the rows there, still few; their buttons name their VM.
+    let scroller = root
+        .query_selector(".vm-scroll")
+        .expect("query")
+        .expect("the scrolling list");
+    scroller.set_scroll_top(scroller.scroll_height() / 2);
+    frames(3).await;
+    let drawn = vm_rows(&root);
+    assert!(drawn.len() <= 80, "{} rows", drawn.len());
+    assert!(
+        drawn.iter().any(|r| r.starts_with("i-05000")),
+        "{:?}",
+        drawn.first()
+    );
+    assert!(root
+        .query_selector("button[aria-label='Terminate i-05000']")
+        .expect("query")
+        .is_some());
+    // The spacers keep the whole list's height.
+    let height = f64::from(scroller.scroll_height());
+    assert!(height > 10_000.0 * 30.0, "{height}");
     root.remove();
 }

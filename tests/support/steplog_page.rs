@@ -1,13 +1,15 @@
-//! The step log alone on a page, for the browser tests and the benchmark of a long log:
-//! mounted with the app's state and run state (so it draws from the journal signal the
-//! engine writes to), a journal of as many lines as asked, and helpers to wait for
-//! frames and read the list.
+//! The step log (or the VM table) alone on a page, for the browser tests and the
+//! benchmark of long lists: mounted with the app's state and run state (so the log draws
+//! from the journal signal the engine writes to), a journal of as many lines as asked,
+//! and helpers to wait for frames and read the list.
 #![allow(dead_code)]
 
 use std::cell::RefCell;
 
 use leptos::prelude::*;
+use phantom_de::api::Instance;
 use phantom_de::engine::journal::{Event, Outcome};
+use phantom_de::ui::instances::VmTable;
 use phantom_de::ui::runner::RunState;
 use phantom_de::ui::state::AppState;
 use phantom_de::ui::steplog::StepLog;
@@ -25,11 +27,22 @@ thread_local! {
 /// Mounts the step log (with the state it needs) into a new `<div>`; returns it and the
 /// run state whose journal it shows.
 pub fn mount_step_log() -> (HtmlElement, RunState) {
+    mount_with(|| view! { <StepLog/> }.into_any())
+}
+
+/// Mounts the VM table of `instances` (with the state its buttons need).
+pub fn mount_vm_table(instances: Vec<Instance>) -> HtmlElement {
+    mount_with(move || view! { <VmTable instances=instances/> }.into_any()).0
+}
+
+/// Mounts what `content` makes, with the app's state and run state as context, and
+/// the page's stylesheet.
+fn mount_with(content: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, RunState) {
     let root = new_root();
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("document");
-    // The page's stylesheet: the list scrolls in a box of its own, rows of one height.
+    // The page's stylesheet: the lists scroll in boxes of their own, rows of one height.
     if document
         .query_selector("style#pde-main-css")
         .ok()
@@ -45,11 +58,11 @@ pub fn mount_step_log() -> (HtmlElement, RunState) {
             .append_child(&style)
             .expect("append");
     }
-    let handle = leptos::mount::mount_to(root.clone(), || {
+    let handle = leptos::mount::mount_to(root.clone(), move || {
         let app = AppState::provide();
         let run = RunState::provide(app);
         RUN.with(|r| *r.borrow_mut() = Some(run));
-        view! { <StepLog/> }
+        content()
     });
     handle.forget();
     let run = RUN.with(|r| r.borrow_mut().take()).expect("the run state");
