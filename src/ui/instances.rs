@@ -13,6 +13,7 @@ use crate::api::Instance;
 use crate::report::logbook::window;
 use crate::report::vms::{vm_rows, VmRow};
 
+use super::measure::{used_height, viewport_of};
 use super::runner::RunState;
 use super::state::AppState;
 
@@ -94,18 +95,6 @@ fn vm_row(state: AppState, run: RunState, vm: VmRow, at: Option<usize>) -> impl 
     }
 }
 
-/// The used height of `row` in CSS pixels (from its computed style: no layout forced).
-fn row_height(row: &web_sys::Element) -> Option<f64> {
-    let style = web_sys::window()?.get_computed_style(row).ok()??;
-    let height = style.get_property_value("height").ok()?;
-    height
-        .strip_suffix("px")?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|h| *h > 0.0)
-}
-
 /// The table of `instances`: every row when few, windowed when long.
 #[component]
 pub fn VmTable(
@@ -165,7 +154,7 @@ pub fn VmTable(
         let row = body
             .get()
             .and_then(|b| b.query_selector("tr.vm-row").ok().flatten());
-        match row.and_then(|r| row_height(&r)) {
+        match row.and_then(|r| used_height(&r)) {
             Some(h) => {
                 row_px.set(h);
                 true
@@ -176,8 +165,7 @@ pub fn VmTable(
     let on_scroll = move |_| {
         if let Some(el) = scroller.get_untracked() {
             scroll_top.set(f64::from(el.scroll_top()));
-            let h = f64::from(el.client_height());
-            if h > 0.0 && h != viewport.get_untracked() {
+            if let Some(h) = viewport_of(&el).filter(|h| *h != viewport.get_untracked()) {
                 viewport.set(h);
             }
         }

@@ -24,6 +24,7 @@ pub mod frames;
 pub mod instances;
 pub mod launch;
 pub mod locks;
+pub mod measure;
 pub mod policy;
 pub mod preview;
 pub mod ramp;

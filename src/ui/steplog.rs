@@ -18,6 +18,7 @@ use crate::report::logbook::{at_end, end_scroll_top, window, Change, LineKey, Lo
 use crate::report::steplog::{log_lines, Filter, LogLine};
 
 use super::frames::Frames;
+use super::measure::{used_height, viewport_of};
 use super::runner::RunState;
 use super::state::{AppState, Notice};
 use super::storage;
@@ -73,30 +74,6 @@ fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
-}
-
-/// The used height of `row` in CSS pixels, fractions included (read from its computed
-/// style: no layout is forced for an element of fixed height).
-fn row_height(row: &web_sys::Element) -> Option<f64> {
-    let style = web_sys::window()?.get_computed_style(row).ok()??;
-    let height = style.get_property_value("height").ok()?;
-    height
-        .strip_suffix("px")?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|h| *h > 0.0)
-}
-
-/// The height of `el`'s viewport as far as it can be seen: never more than the window's
-/// (a box that does not scroll would otherwise draw every row).
-fn viewport_of(el: &web_sys::Element) -> Option<f64> {
-    let own = f64::from(el.client_height());
-    let window = web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(own);
-    Some(own.min(window)).filter(|h| *h > 0.0)
 }
 
 /// The step log with its filter, search and buttons; the list is windowed: only the rows
@@ -207,7 +184,7 @@ pub fn StepLog() -> impl IntoView {
             if let Some(h) = list
                 .get_untracked()
                 .and_then(|ol| ol.first_element_child())
-                .and_then(|row| row_height(&row))
+                .and_then(|row| used_height(&row))
             {
                 geometry.update_value(|g| {
                     g.row_px = h;
