@@ -100,18 +100,14 @@ pub fn StepLog() -> impl IntoView {
     let list = NodeRef::<leptos::html::Ol>::new();
 
     // Places the drawn rows: the list as high as all its rows, padded down to the first
-    // drawn one. Written, never read.
+    // drawn one. Written, never read; through the CSS object model, which the page's
+    // Content-Security-Policy (`style-src 'self'`) allows where a style attribute is not.
     let place = move |start: usize, total: usize| {
         let g = geometry.get_value();
         if let Some(ol) = list.get_untracked() {
-            let _ = ol.set_attribute(
-                "style",
-                &format!(
-                    "height: {}px; padding-top: {}px",
-                    total as f64 * g.row_px,
-                    start as f64 * g.row_px
-                ),
-            );
+            let style = ol.style();
+            let _ = style.set_property("height", &format!("{}px", total as f64 * g.row_px));
+            let _ = style.set_property("padding-top", &format!("{}px", start as f64 * g.row_px));
         }
     };
     // The rows in view now, drawn when they differ from those drawn.
@@ -179,15 +175,13 @@ pub fn StepLog() -> impl IntoView {
                 .unwrap_or(true)
         });
         let complete = read_all && scanned;
-        // The row height, read once from a drawn row.
+        // The row height, read once from a drawn row (a row whose height cannot be read,
+        // in a list not displayed, keeps the guess until the next resize).
         if !geometry.get_value().measured {
-            if let Some(h) = list
-                .get_untracked()
-                .and_then(|ol| ol.first_element_child())
-                .and_then(|row| used_height(&row))
-            {
+            if let Some(row) = list.get_untracked().and_then(|ol| ol.first_element_child()) {
+                let height = used_height(&row);
                 geometry.update_value(|g| {
-                    g.row_px = h;
+                    g.row_px = height.unwrap_or(g.row_px);
                     g.measured = true;
                 });
             }
