@@ -105,7 +105,7 @@ pub fn StepLog() -> impl IntoView {
     let place = move |start: usize, total: usize| {
         let g = geometry.get_value();
         if let Some(ol) = list.get_untracked() {
-            let style = ol.style();
+            let style = web_sys::HtmlElement::style(&ol);
             let _ = style.set_property("height", &format!("{}px", total as f64 * g.row_px));
             let _ = style.set_property("padding-top", &format!("{}px", start as f64 * g.row_px));
         }
