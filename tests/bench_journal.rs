@@ -16,6 +16,9 @@ use wasm_bindgen_test::*;
 #[path = "support/run_events.rs"]
 mod run_events;
 use run_events::{clear_all, interrupted_run};
+#[path = "support/stats.rs"]
+mod stats;
+use stats::{median, now, p95};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -23,27 +26,10 @@ const ENDPOINT: &str = "https://svc.example.org:8445/";
 /// Single-event appends measured at each size.
 const SAMPLES: usize = 200;
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("performance")
-        .now()
-}
-
 async fn idle(keeper: &Keeper, events: usize) {
     while !(keeper.is_idle() && keeper.stored().events == events as u64) {
         gloo_timers::future::sleep(Duration::from_millis(1)).await;
     }
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn p95(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[(xs.len() * 95).div_ceil(100).saturating_sub(1)]
 }
 
 #[wasm_bindgen_test]

@@ -853,3 +853,15 @@ fn an_older_journals_teardown_still_reads() {
         })
     ));
 }
+
+#[test]
+fn the_book_kept_as_the_journal_grows_writes_these_lines_at_every_prefix() {
+    use phantom_de::report::logbook::LogBook;
+    let events = journal();
+    let mut book = LogBook::new();
+    for n in 0..=events.len() {
+        book.sync(&events[..n]);
+        let grown: Vec<LogLine> = book.lines().cloned().collect();
+        assert_eq!(grown, log_lines(&events[..n]), "after {n} events");
+    }
+}

@@ -13,7 +13,6 @@ use phantom_de::engine::journal::{
 };
 use phantom_de::engine::{Phase, RunOptions};
 use phantom_de::ui::storage::journals;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 #[path = "support/dom.rs"]
@@ -190,28 +189,11 @@ fn mount_app() -> web_sys::HtmlElement {
 }
 
 fn lines(root: &web_sys::HtmlElement) -> Vec<String> {
-    let nodes = root
-        .query_selector_all(".step-log .log-line")
-        .expect("query");
-    (0..nodes.length())
-        .filter_map(|i| nodes.item(i).and_then(|n| n.text_content()))
-        .collect()
+    dom::texts(root, ".step-log .log-line")
 }
 
 async fn choose(root: &web_sys::HtmlElement, value: &str) {
-    let select: web_sys::HtmlSelectElement = root
-        .query_selector("#log-filter")
-        .expect("query")
-        .expect("the filter")
-        .dyn_into()
-        .expect("select");
-    select.set_value(value);
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let event = document.create_event("Event").expect("event");
-    event.init_event_with_bubbles("change", true);
-    select.dispatch_event(&event).expect("dispatch");
+    dom::choose(root, "#log-filter", value);
     gloo_timers::future::sleep(Duration::from_millis(50)).await;
 }
 

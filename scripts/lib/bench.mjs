@@ -278,6 +278,32 @@ results.setup_latency = {};
   }
 }
 
+// 8. The step log at 100,000 lines (tests/bench_steplog.rs in headless Chromium, release
+// build, the page's stylesheet): rows in the page; one more event — the engine's call, the
+// step log's frame (its animation-frame callback and the rendering it queues), the whole
+// frame to the task after it; a search and a filter until "N of M lines" is final (spread
+// over frames of a few ms each), and the pure parts alone.
+{
+  const out = execFileSync('cargo', ['test', '--locked', '--release', '-p', 'phantom-de', '--target', 'wasm32-unknown-unknown',
+    '--test', 'bench_steplog', '--', '--nocapture'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const found = out.split('\n').map((l) => l.match(/BENCH (\{.*\})/)?.[1]).filter(Boolean).map((j) => JSON.parse(j));
+  results.step_log = found;
+  for (const b of found.filter((b) => b.what === 'rows')) {
+    row('8 step log', `rows in the page at ${b.lines.toLocaleString('en')} lines; first drawn after`, `${b.rows}; ${b.first_draw_ms.toFixed(0)} ms`, '', 'rows; ms');
+  }
+  for (const b of found.filter((b) => b.what === 'append')) {
+    row('8 step log', `1 more event at ${b.lines.toLocaleString('en')} lines: engine's call; step log's frame; whole frame (median / p95)`,
+      `${b.call_ms_median.toFixed(3)} / ${b.call_ms_p95.toFixed(3)}; ${b.frame_ms_median.toFixed(2)} / ${b.frame_ms_p95.toFixed(2)}; ${b.whole_ms_median.toFixed(2)} / ${b.whole_ms_p95.toFixed(2)}`, '', 'ms');
+  }
+  for (const b of found.filter((b) => b.what === 'search' || b.what === 'filter')) {
+    const what = b.what === 'search' ? `search "${b.query}"` : `filter ${b.filter}`;
+    row('8 step log', `${what} at ${b.lines.toLocaleString('en')} lines until final (${b.matches} found)`, `${b.ms.toFixed(1)} (${b.frames} frames)`, '', 'ms');
+  }
+  for (const b of found.filter((b) => b.what === 'pure')) {
+    row('8 step log', `pure: lines of ${b.lines.toLocaleString('en')} events at once; one search through them`, `${b.book_ms.toFixed(1)}; ${b.search_scan_ms.toFixed(1)}`, '', 'ms');
+  }
+}
+
 // 9. The dry run (scripts/lib/bench-simulate.mjs).
 {
   const simServer = await startPageServer();

@@ -4,6 +4,8 @@
 //! * [`time`]: wall-clock times and durations as the log and the live view write them.
 //! * [`steplog`]: the step log's lines (one per request and per ramp step) and its
 //!   outcome filter; how a run ended, in words.
+//! * [`logbook`]: the step log kept as the journal grows (only new events' lines are
+//!   made), filtered and searched a chunk at a time, and the arithmetic of a windowed list.
 //! * [`decisions`]: a policy's decision as a log line (what it saw, asked, and what the
 //!   rails changed).
 //! * [`export`]: the step log as text (Copy, Download text) and the journal as JSON.
@@ -24,6 +26,7 @@ pub mod facts;
 pub mod figures;
 pub mod history;
 pub mod html;
+pub mod logbook;
 pub mod series;
 pub mod simulation;
 pub mod steplog;

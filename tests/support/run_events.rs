@@ -1,6 +1,6 @@
-//! A run's journal made by hand for the browser storage tests: a start, the ramp, and as
-//! many capacity requests (sent and done) as asked, not ended, so its record needs
-//! attention; and how to clear what the tests store.
+//! A run's journal made by hand for the browser storage tests and the step log's: a
+//! start, the ramp, and as many capacity requests (sent and done) as asked, not ended,
+//! so its record needs attention; and how to clear what the browser tests store.
 #![allow(dead_code)]
 
 use phantom_de::engine::journal::{
@@ -74,6 +74,7 @@ pub fn interrupted_run(start: f64, requests: u32) -> Vec<Event> {
 }
 
 /// Removes every `pde.*` key of both storages and every journal in IndexedDB.
+#[cfg(target_arch = "wasm32")]
 pub async fn clear_all() {
     let window = web_sys::window().expect("window");
     for storage in [
