@@ -9,6 +9,7 @@
 //! * [`report`]: what the page shows of a run, as data: the step log's lines, filter and
 //!   downloads, the charts' geometry, the live view's counts and VM rows, the HTML run
 //!   report. Pure.
+//! * [`order`]: one sort for all of them (below every layer).
 //! * `ui` (wasm32 only): Leptos components that render settings and reports.
 //! * [`headless`] (native only): the same engine without a browser, the
 //!   `phantom-de-run` binary's edge (native transport and clock, flags, output, signals).
@@ -17,6 +18,7 @@
 
 pub mod api;
 pub mod engine;
+pub mod order;
 pub mod report;
 pub mod settings;
 pub mod sign;

@@ -1,10 +1,10 @@
 //! What a run left the domain's capacity at, as far as its journal knows
 //! ([`CapacityState`]), and why no teardown is needed ([`TeardownSkip`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Why no capacity-0 request was sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TeardownSkip {
     /// The run never asked for capacity.
@@ -30,7 +30,7 @@ impl TeardownSkip {
 }
 
 /// What the run left the domain's capacity at, as far as this run knows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum CapacityState {
     /// The run never asked for capacity.

@@ -4,12 +4,12 @@
 //! Kept in the journal's [`RunStarted`](crate::engine::journal::RunStarted), so a reload
 //! knows them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::capacity::CapacityState;
 
 /// What a ramp step that still fails after the client's retries does to the run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnStepFailure {
     /// Stop the run and set capacity 0.
@@ -21,7 +21,7 @@ pub enum OnStepFailure {
 }
 
 /// How a run behaves, beyond its plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(default)]
 pub struct RunOptions {
     /// Describe the domain this often while the ramp runs, ms (0: never).
@@ -73,7 +73,7 @@ impl RunOptions {
 }
 
 /// What a resumed run carries over from the interrupted one.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Resume {
     /// The interrupted run's ramp start (ms since the epoch): the deadlines stay absolute.
     pub ramp_started_ms: f64,

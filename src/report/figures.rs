@@ -24,7 +24,7 @@ impl Lateness {
     /// The figures of `lateness` (any order); `None` for no steps.
     pub fn of(lateness: &[u64]) -> Option<Self> {
         let mut sorted = lateness.to_vec();
-        sorted.sort_unstable();
+        crate::order::sort(&mut sorted);
         let n = sorted.len();
         let max_ms = *sorted.last()?;
         // Nearest rank: the smallest value with at least 95 % of the values at or below.

@@ -278,7 +278,7 @@ pub fn eviction_order(index: &[RunEntry], keep: &str) -> Vec<String> {
         .enumerate()
         .filter(|(_, e)| e.ended && e.run_id != keep)
         .collect();
-    ended.sort_by(|(ia, a), (ib, b)| {
+    crate::order::sort_by(&mut ended, |(ia, a), (ib, b)| {
         a.started_ms
             .total_cmp(&b.started_ms)
             .then_with(|| ia.cmp(ib))

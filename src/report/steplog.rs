@@ -154,13 +154,14 @@ impl Filter {
 pub fn log_lines(events: &[Event]) -> Vec<LogLine> {
     // A sent request gets its line when it is answered; one never answered (the page
     // was closed) keeps a line of its own, so it is not lost from the log.
-    let answered: BTreeSet<u32> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::RequestDone(d) => Some(d.no),
-            _ => None,
-        })
-        .collect();
+    // Inserted one by one: collecting into a set sorts first, one more copy of the
+    // standard library's sort in the .wasm (see crate::order).
+    let mut answered = BTreeSet::new();
+    for e in events {
+        if let Event::RequestDone(d) = e {
+            answered.insert(d.no);
+        }
+    }
     events
         .iter()
         .filter(|event| !matches!(event, Event::RequestSent(e) if answered.contains(&e.no)))

@@ -66,7 +66,9 @@ pub type Param = (String, String);
 /// joined by `&`. Parameters with equal names keep their relative order.
 pub fn v2_form<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
     let mut sorted: Vec<&(K, V)> = params.iter().collect();
-    sorted.sort_by(|a, b| a.0.as_ref().as_bytes().cmp(b.0.as_ref().as_bytes()));
+    crate::order::sort_by(&mut sorted, |a, b| {
+        a.0.as_ref().as_bytes().cmp(b.0.as_ref().as_bytes())
+    });
     join_pairs(
         sorted
             .into_iter()
@@ -81,7 +83,7 @@ pub fn v4_query<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
         .iter()
         .map(|(k, v)| (percent_encode(k.as_ref()), percent_encode(v.as_ref())))
         .collect();
-    encoded.sort();
+    crate::order::sort(&mut encoded);
     join_pairs(encoded.into_iter())
 }
 

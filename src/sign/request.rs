@@ -165,7 +165,7 @@ fn check_params(params: &[(String, String)]) -> Result<(), SignError> {
             "{reserved} is added by the signer and must not be passed in"
         )));
     }
-    names.sort_unstable();
+    crate::order::sort(&mut names);
     if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
         return Err(SignError::InvalidParameter(format!(
             "{} appears more than once",

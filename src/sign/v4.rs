@@ -88,7 +88,7 @@ impl CanonicalRequest {
             .map(|(name, value)| (name.to_ascii_lowercase(), values.normalize(value)))
             .collect();
         // Stable: repeated headers keep the order in which they appeared.
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::order::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
         for (name, value) in sorted {
             match merged.last_mut() {
                 Some((last, joined)) if *last == name => {

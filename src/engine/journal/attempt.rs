@@ -3,12 +3,12 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::api::{ApiError, Attempt, ErrorClass, NextStep};
 
 /// An [`ApiError`] as the journal keeps it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorInfo {
     /// The server's error code, when it gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,7 +58,7 @@ impl ErrorInfo {
 }
 
 /// What the client did after a failed attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Retry {
     /// Waited this long, then tried again.
@@ -76,7 +76,7 @@ pub enum Retry {
 }
 
 /// One attempt of a request ([`Attempt`], serializable).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AttemptRecord {
     /// 1 for the first attempt.
     pub number: u32,

@@ -1,11 +1,11 @@
 //! A policy's decision as journaled ([`DecisionMade`]): what the policy saw (in brief),
 //! what it asked and why, what the rails changed, and what was sent.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// What the policy saw, in brief (the full observation is not kept: a VM list per tick
 /// would make an hour's journal hundreds of megabytes).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ObservedBrief {
     /// The domain's desired capacity.
     pub desired: u32,
@@ -31,7 +31,7 @@ pub struct ObservedBrief {
 }
 
 /// How the decision came out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum DecisionOutcome {
     /// The policy decided.
@@ -64,7 +64,7 @@ pub enum DecisionOutcome {
 }
 
 /// [`Event::Decision`](super::Event::Decision).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DecisionMade {
     /// When it was made.
     pub at_ms: f64,
@@ -82,7 +82,7 @@ pub struct DecisionMade {
 }
 
 /// Up or down.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// An increase.
@@ -92,7 +92,7 @@ pub enum Direction {
 }
 
 /// What the rails changed of a decision.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "rail", rename_all = "kebab-case")]
 pub enum RailNote {
     /// Raised to the minimum.

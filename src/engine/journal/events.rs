@@ -2,7 +2,7 @@
 //! single request ([`RunStarted`], the ramp, the monitor, Stop; the teardown's are in
 //! [`super::teardown`], the convergence watch's in [`super::settle`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::options::RunOptions;
 use crate::engine::plan::Phase;
@@ -20,7 +20,7 @@ use super::teardown::{Teardown, TeardownRetry, TeardownStarted};
 pub const JOURNAL_VERSION: u32 = 1;
 
 /// One happening of a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Event {
     /// The run began: what it will do.
@@ -81,7 +81,7 @@ impl Event {
 }
 
 /// One timed capacity change of the plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScheduledStep {
     /// Its place in the schedule (0 for the first step).
     pub index: usize,
@@ -95,7 +95,7 @@ pub struct ScheduledStep {
 
 /// [`Event::RunStarted`]: the plan in brief, enough to resume or tear down after a
 /// page reload without the plan itself.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunStarted {
     /// [`JOURNAL_VERSION`].
     pub version: u32,
@@ -122,7 +122,7 @@ pub struct RunStarted {
 }
 
 /// [`Event::RampStarted`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RampStarted {
     /// The ramp's time 0: every step is due at this plus its offset.
     pub at_ms: f64,
@@ -131,7 +131,7 @@ pub struct RampStarted {
 }
 
 /// A step that was due but not applied because a newer one was due too.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SupersededStep {
     /// Its place in the schedule.
     pub index: usize,
@@ -145,7 +145,7 @@ pub struct SupersededStep {
 
 /// [`Event::RampStep`]: a timed step fired (after a late wake-up, only the newest due
 /// one, with the ones it replaced).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RampStep {
     /// Its place in the schedule.
     pub index: usize,
@@ -167,7 +167,7 @@ pub struct RampStep {
 }
 
 /// What one look at the domain found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum MonitorResult {
     /// The domain as described.
@@ -192,7 +192,7 @@ pub enum MonitorResult {
 }
 
 /// [`Event::Monitor`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonitorSnapshot {
     /// When the answer came.
     pub at_ms: f64,
@@ -203,7 +203,7 @@ pub struct MonitorSnapshot {
 }
 
 /// [`Event::StopRequested`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StopRequested {
     /// When the runner saw it.
     pub at_ms: f64,

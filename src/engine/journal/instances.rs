@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::api::Instance;
 
 /// An instance state, the same for Phantom (`600-RUNNING`) and AWS (`InService`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InstanceState {
     /// Requested or starting (Phantom below 600, AWS `Pending…`).
@@ -57,7 +57,7 @@ impl InstanceState {
 }
 
 /// How many instances of a cloud are in one lifecycle state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InstanceCount {
     /// The cloud (Phantom) or availability zone (AWS).
     pub cloud: String,

@@ -15,13 +15,15 @@
 //! (one request: target, sent, done, outcome), [`attempt`] (errors and attempts as
 //! kept), [`instances`] (counting a domain's VMs), [`teardown`] (its start, retries,
 //! end, and a pending one), [`report`] (the end of a run), [`settle`] (whether the
-//! domain reached the capacity asked for afterwards), [`stage`], and [`summary`]. This
-//! module keeps the whole journal and its JSON.
+//! domain reached the capacity asked for afterwards), [`stage`], [`summary`], and
+//! [`read`] (every type read back from its JSON). This module keeps the whole journal
+//! and its JSON.
 
 pub mod attempt;
 pub mod decision;
 pub mod events;
 pub mod instances;
+pub mod read;
 pub mod report;
 pub mod request;
 pub mod settle;
@@ -38,6 +40,7 @@ pub use events::{
     StopRequested, SupersededStep, JOURNAL_VERSION,
 };
 pub use instances::{count_instances, InstanceCount, InstanceState};
+pub use read::{ReadError, ReadJson};
 pub use report::{PlanProblem, RunEnd, RunFinished, RunReport};
 pub use request::{Outcome, RequestDone, RequestSent, SkipReason, Target};
 pub use settle::{NotSettled, Settled, Settlement};
@@ -47,10 +50,10 @@ pub use teardown::{
     PendingTeardown, Teardown, TeardownCause, TeardownOutcome, TeardownRetry, TeardownStarted,
 };
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A run's events in order, as the page keeps them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Journal {
     /// The events, oldest first.
     pub events: Vec<Event>,
@@ -95,8 +98,8 @@ impl Journal {
 
     /// Reads [`Journal::to_json`].
     pub fn from_json(text: &str) -> Result<Self, JournalError> {
-        let journal: Journal =
-            serde_json::from_str(text).map_err(|e| JournalError::Malformed(e.to_string()))?;
+        let journal =
+            Journal::read_str(text).map_err(|e| JournalError::Malformed(e.to_string()))?;
         Self::checked(journal.events)
     }
 

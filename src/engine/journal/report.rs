@@ -2,7 +2,7 @@
 //! the [`RunReport`] that [`RunFinished`] records (with the teardown's outcome, see
 //! [`super::teardown`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::capacity::CapacityState;
 
@@ -10,7 +10,7 @@ use super::stage::Stage;
 use super::teardown::TeardownOutcome;
 
 /// Why the plan cannot be executed (nothing is sent).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum PlanProblem {
     /// No request names the domain.
@@ -37,7 +37,7 @@ pub enum PlanProblem {
 }
 
 /// How a run ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RunEnd {
     /// Every request of the plan was made (with the "continue" option, some ramp steps
@@ -63,7 +63,7 @@ pub enum RunEnd {
 }
 
 /// What [`crate::engine::run::run`] returns, and [`RunFinished`] records.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunReport {
     /// How it ended.
     pub end: RunEnd,
@@ -88,7 +88,7 @@ impl RunReport {
 }
 
 /// [`Event::RunFinished`](super::events::Event::RunFinished).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunFinished {
     /// When.
     pub at_ms: f64,

@@ -4,13 +4,13 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::attempt::{AttemptRecord, ErrorInfo};
 use super::stage::Stage;
 
 /// What a request is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Target {
     /// All launch configurations (a describe).
@@ -88,7 +88,7 @@ impl fmt::Display for Target {
 }
 
 /// [`Event::RequestSent`](super::events::Event::RequestSent).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RequestSent {
     /// Pairs it with its [`RequestDone`] (1, 2, … in sending order).
     pub no: u32,
@@ -103,7 +103,7 @@ pub struct RequestSent {
 }
 
 /// Why a request of the plan was not needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipReason {
     /// DescribeLaunchConfigurations listed the launch configuration: not sent.
@@ -129,7 +129,7 @@ impl SkipReason {
 }
 
 /// How a request ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Done.
@@ -166,7 +166,7 @@ impl Outcome {
 }
 
 /// [`Event::RequestDone`](super::events::Event::RequestDone): self-contained, it repeats what [`RequestSent`] said.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RequestDone {
     /// The [`RequestSent::no`]; 0 when it was never sent (skipped by the plan's condition).
     pub no: u32,

@@ -3,11 +3,11 @@
 //! [`crate::engine::settle`] journals it, and the two as one [`Settlement`] for the
 //! summary.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// [`Event::Settled`](super::events::Event::Settled): the domain shows the capacity
 /// asked for, and that many VMs are not terminating or terminated.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settled {
     /// When the look that showed it came back.
     pub at_ms: f64,
@@ -19,7 +19,7 @@ pub struct Settled {
 
 /// [`Event::NotSettled`](super::events::Event::NotSettled): a warning; the domain did
 /// not reach the capacity asked for within the watch's bound.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NotSettled {
     /// When the watch gave up.
     pub at_ms: f64,
@@ -38,7 +38,7 @@ pub struct NotSettled {
 }
 
 /// How the convergence watch ended, as the summary keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Settlement {
     /// See [`Settled`].

@@ -2,7 +2,7 @@
 //! pure [`JournalSummary`] that resuming, "scale to 0", a pending teardown's banner and
 //! the runner itself read.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::capacity::CapacityState;
 
@@ -14,7 +14,7 @@ use super::stage::Stage;
 use super::teardown::PendingTeardown;
 
 /// What a journal (complete, or cut short by a page reload) says about its run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct JournalSummary {
     /// When the run started (`None`: the journal is empty).
     pub started_ms: Option<f64>,

@@ -8,14 +8,14 @@
 //! Its start is journaled before its first request: a page reloaded meanwhile finds a
 //! pending teardown in the journal and resumes it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::capacity::TeardownSkip;
 
 use super::attempt::ErrorInfo;
 
 /// Why a teardown was needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TeardownCause {
     /// Stop was pressed.
@@ -38,7 +38,7 @@ impl TeardownCause {
 }
 
 /// What the teardown did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum TeardownOutcome {
     /// The capacity was set and the server confirmed it: DescribeAutoScalingGroups shows
@@ -116,7 +116,7 @@ impl TeardownOutcome {
 
 /// [`Event::TeardownStarted`](super::events::Event::TeardownStarted): a teardown is
 /// pursued from now on, until the server confirms `target` or the person stops trying.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TeardownStarted {
     /// When it began (for a resumed one: when it was resumed).
     pub at_ms: f64,
@@ -133,7 +133,7 @@ pub struct TeardownStarted {
 
 /// [`Event::TeardownRetry`](super::events::Event::TeardownRetry): an attempt failed;
 /// the next one is due at `next_attempt_ms`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TeardownRetry {
     /// When the attempt failed.
     pub at_ms: f64,
@@ -150,7 +150,7 @@ pub struct TeardownRetry {
 }
 
 /// [`Event::Teardown`](super::events::Event::Teardown): the teardown ended.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Teardown {
     /// When it ended.
     pub at_ms: f64,
@@ -166,7 +166,7 @@ pub struct Teardown {
 /// A teardown a journal shows begun and not ended: still under way, or interrupted by a
 /// page reload (then the page resumes it, see
 /// [`crate::engine::pursuit::resume_teardown`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PendingTeardown {
     /// The domain.
     pub domain: String,

@@ -205,7 +205,13 @@ fn learn(facts: &mut Facts, request: &Request, effect: Effect) -> bool {
             Request::DescribeLaunchConfigurations(_),
             Reply::Answer(Answer::LaunchConfigurations(list)),
         ) => {
-            facts.launch_configurations = Some(list.into_iter().map(|l| l.name).collect());
+            // Inserted one by one: collecting sorts first (a copy of the standard
+            // library's sort, see crate::order).
+            let mut names = BTreeSet::new();
+            for l in list {
+                names.insert(l.name);
+            }
+            facts.launch_configurations = Some(names);
         }
         (
             Request::DescribeAutoScalingGroups(a),

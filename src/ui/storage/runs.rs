@@ -193,7 +193,7 @@ pub fn load_runs() -> Vec<StoredRun> {
         .flat_map(keys)
         .filter_map(|k| parse_part_key(&k).map(|(id, _)| id.to_string()))
         .collect();
-    found.sort();
+    crate::order::sort(&mut found);
     found.iter().for_each(|id| add(id));
 
     let mut runs: Vec<StoredRun> = order

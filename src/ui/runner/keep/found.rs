@@ -8,7 +8,7 @@
 //! Only a run with no record (an older version's journal, or a record storage refused)
 //! is weighed by its journal.
 
-use crate::engine::journal::{Event, Journal, JournalSummary};
+use crate::engine::journal::{Event, Journal, JournalSummary, ReadJson};
 use crate::engine::RecoveryRecord;
 use crate::report::history::{run_to_show, Candidate};
 use crate::ui::locks;
@@ -146,7 +146,7 @@ pub async fn read_journal(run_id: &str) -> Result<Option<Journal>, String> {
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            serde_json::from_str::<Event>(text)
+            Event::read_str(text)
                 .map_err(|e| format!("the stored run journal cannot be read at event {i}: {e}"))
         })
         .collect::<Result<Vec<_>, _>>()?;
