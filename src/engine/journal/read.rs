@@ -898,6 +898,9 @@ impl ReadJson for JournalSummary {
         let o = Obj::of(value)?;
         Ok(JournalSummary {
             started_ms: o.opt("started_ms")?,
+            // Both added with the run history; older summaries have neither.
+            peak_requested: o.opt("peak_requested")?.unwrap_or(0),
+            finished_ms: o.opt("finished_ms")?,
             domain: o.opt("domain")?,
             schedule: o.req("schedule")?,
             policy: o.opt("policy")?,
