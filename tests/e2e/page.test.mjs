@@ -25,7 +25,7 @@ test('page loads with title, sections and no console errors', async () => {
   await page.getByRole('heading', { name: 'Phantom Decision Engine' }).waitFor({ timeout: 15_000 });
   assert.equal(await page.title(), 'Phantom Decision Engine');
   const legends = await page.locator('fieldset legend').allTextContents();
-  assert.deepEqual(legends, ['Endpoint', 'Credentials', 'Clouds', 'Launch configuration', 'Domain', 'Ramp']);
+  assert.deepEqual(legends, ['Endpoint', 'Credentials', 'Clouds', 'Launch configuration', 'Domain', 'Ramp', 'Simulation']);
   assert.equal(await page.getByRole('button', { name: 'Run' }).isDisabled(), true);
   await page.screenshot({ path: path.join(OUTPUT, 'skeleton.png'), fullPage: true });
   assert.deepEqual(problems, []);
