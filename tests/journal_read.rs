@@ -549,8 +549,18 @@ fn a_summary_and_a_recovery_record_read_back() {
         running: Some(1),
         waited_ms: 1,
     }));
+    // The run history's figures, set apart from what the 40 events give them.
+    summary.peak_requested = 7;
+    summary.finished_ms = Some(T0 + 60_000.0);
     let text = serde_json::to_string(&summary).expect("json");
     assert_eq!(JournalSummary::read_str(&text).expect("reads"), summary);
+    // A summary kept before the run history has neither; it reads with none.
+    let mut older: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let fields = older.as_object_mut().expect("an object");
+    fields.remove("peak_requested");
+    fields.remove("finished_ms");
+    let back = JournalSummary::read_str(&older.to_string()).expect("reads");
+    assert_eq!((back.peak_requested, back.finished_ms), (0, None));
     let record =
         RecoveryRecord::of(&summary, "run-1", "http://127.0.0.1:8445/", T0).expect("a run");
     let back = RecoveryRecord::from_json(&record.to_json().expect("json")).expect("reads");
