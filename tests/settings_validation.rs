@@ -1238,11 +1238,11 @@ fn import_too_large() {
 #[test]
 fn import_other_version() {
     let mut v = exported();
-    v["version"] = serde_json::json!(2);
-    assert_eq!(import_value(&v), Err(ImportError::UnsupportedVersion(2)));
+    v["version"] = serde_json::json!(3);
+    assert_eq!(import_value(&v), Err(ImportError::UnsupportedVersion(3)));
     assert_eq!(
-        ImportError::UnsupportedVersion(2).to_string(),
-        "Settings version 2 is not supported; this app reads version 1"
+        ImportError::UnsupportedVersion(3).to_string(),
+        "Settings version 3 is not supported; this app reads versions 1 and 2"
     );
 }
 

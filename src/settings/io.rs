@@ -1,7 +1,11 @@
 //! The settings file: export to JSON, import from JSON.
 //!
+//! A file holds one engine ([`SETTINGS_VERSION`] 1, every file before several engines)
+//! or several ([`ENGINES_VERSION`] 2: `{"version": 2, "engines": [...]}`, each engine a
+//! version 1 object).
+//!
 //! Import treats the file as hostile: it is size-checked before parsing, must be a
-//! JSON object of [`SETTINGS_VERSION`], may carry no field this app does not know (and
+//! JSON object of a known version, may carry no field this app does not know (and
 //! no secret at all), and every list and string has a bound. What passes is still only
 //! *settings*: [`Settings::validate`] then says what, if anything, must be fixed before
 //! a run.
@@ -15,7 +19,7 @@ use super::field::{
 use super::validate::{
     invisible, FieldError, MAX_CLOUDS, MAX_STEPS, MAX_URL_LEN, MAX_USER_DATA_BYTES,
 };
-use super::{NumText, Settings, SETTINGS_VERSION};
+use super::{NumText, Settings, ENGINES_VERSION, SETTINGS_VERSION};
 
 /// A settings file is at most this large.
 pub const MAX_IMPORT_BYTES: usize = 256 * 1024;
@@ -23,6 +27,8 @@ pub const MAX_IMPORT_BYTES: usize = 256 * 1024;
 pub const MAX_TEXT_CHARS: usize = 1024;
 /// A number field's text is at most this long.
 pub const MAX_NUMBER_CHARS: usize = 32;
+/// A version 2 file holds at most this many engines (the page has a section for each).
+pub const MAX_ENGINES: usize = 20;
 
 /// Why a settings file was not imported. Messages quote no secret: a file with a secret
 /// in it is refused by the name of the field, never its value.
@@ -38,16 +44,16 @@ pub enum ImportError {
     #[error("The file is not valid JSON: {0}")]
     Malformed(String),
     /// JSON, but not an object.
-    #[error("The file must hold a JSON object with \"version\": 1 at the top")]
+    #[error("The file must hold a JSON object with \"version\": 1 or 2 at the top")]
     NotAnObject,
     /// No version field.
     #[error("The file has no \"version\": it is not a Phantom Decision Engine settings file")]
     MissingVersion,
     /// A version that is not a whole number.
-    #[error("\"version\" must be the number 1, not {0}")]
+    #[error("\"version\" must be the number 1 or 2, not {0}")]
     BadVersion(String),
     /// Another version of the format.
-    #[error("Settings version {0} is not supported; this app reads version 1")]
+    #[error("Settings version {0} is not supported; this app reads versions 1 and 2")]
     UnsupportedVersion(u64),
     /// A field that looks like a credential.
     #[error(
@@ -60,6 +66,15 @@ pub enum ImportError {
     /// Lists or texts beyond the bounds, or invisible characters.
     #[error("{}", join(.0))]
     Limits(Vec<FieldError>),
+    /// A version 2 file whose `engines` is not a list of 1 to [`MAX_ENGINES`] objects.
+    #[error("\"engines\" must be a list of 1 to {MAX_ENGINES} engines ({0})")]
+    Engines(String),
+    /// One engine of a version 2 file (numbered from 1, in the file's order).
+    #[error("Engine {0}: {1}")]
+    InEngine(usize, Box<ImportError>),
+    /// A version 2 file with several engines where one is wanted (the headless runner).
+    #[error("The file holds {0} engines ({1}); this reads one: export that engine alone")]
+    SeveralEngines(usize, String),
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -131,8 +146,25 @@ fn find_secret(v: &Value, depth: usize, secret_path: &str) -> Option<String> {
     }
 }
 
-/// Reads a settings file. Each problem has its own message; see [`ImportError`].
+/// Reads a settings file holding one engine: a version 1 file, or a version 2 file
+/// with one engine (the headless runner drives one). See [`import_engines`].
 pub fn import_json(text: &str) -> Result<Settings, ImportError> {
+    let mut engines = import_engines(text)?;
+    if engines.len() == 1 {
+        return Ok(engines.remove(0));
+    }
+    let names = engines
+        .iter()
+        .map(|e| e.domain.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(ImportError::SeveralEngines(engines.len(), tidy(&names)))
+}
+
+/// Reads a settings file: version 1 (one engine, as every file before several engines
+/// were) or version 2 (`{"version": 2, "engines": [...]}`, each engine a version 1
+/// object). Each problem has its own message; see [`ImportError`].
+pub fn import_engines(text: &str) -> Result<Vec<Settings>, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_IMPORT_BYTES {
         return Err(ImportError::TooLarge(text.len()));
@@ -145,13 +177,30 @@ pub fn import_json(text: &str) -> Result<Settings, ImportError> {
     let Value::Object(map) = &value else {
         return Err(ImportError::NotAnObject);
     };
-    match map.get("version") {
-        None => return Err(ImportError::MissingVersion),
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(v) if v == u64::from(SETTINGS_VERSION) => {}
-            Some(v) => return Err(ImportError::UnsupportedVersion(v)),
-            None => return Err(ImportError::BadVersion(tidy(&n.to_string()))),
-        },
+    let version = version_of(map.get("version"))?;
+    if version != u64::from(SETTINGS_VERSION) && version != u64::from(ENGINES_VERSION) {
+        return Err(ImportError::UnsupportedVersion(version));
+    }
+    let secret_path = Field::Credentials(CredentialField::Secret).to_string();
+    if let Some(key) = find_secret(&value, 0, &secret_path) {
+        return Err(ImportError::ContainsSecret(key));
+    }
+    if version == u64::from(SETTINGS_VERSION) {
+        // Parsed from the text, so a format problem says its line and column.
+        let settings: Settings =
+            serde_json::from_str(text).map_err(|e| ImportError::Format(tidy(&e.to_string())))?;
+        return checked(settings).map(|s| vec![s]);
+    }
+    engines_of(value)
+}
+
+/// The `version` of a file, or why it has none that can be read.
+fn version_of(version: Option<&Value>) -> Result<u64, ImportError> {
+    match version {
+        None => Err(ImportError::MissingVersion),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .ok_or_else(|| ImportError::BadVersion(tidy(&n.to_string()))),
         Some(other) => {
             let shown = match other {
                 Value::String(s) => format!("the text \"{}\"", tidy(s)),
@@ -161,20 +210,80 @@ pub fn import_json(text: &str) -> Result<Settings, ImportError> {
                 Value::Object(_) => "an object".to_string(),
                 Value::Number(n) => n.to_string(),
             };
-            return Err(ImportError::BadVersion(shown));
+            Err(ImportError::BadVersion(shown))
         }
     }
-    let secret_path = Field::Credentials(CredentialField::Secret).to_string();
-    if let Some(key) = find_secret(&value, 0, &secret_path) {
-        return Err(ImportError::ContainsSecret(key));
+}
+
+/// The engines of a version 2 file, each read as a version 1 object (whose `version`
+/// may be left out).
+fn engines_of(value: Value) -> Result<Vec<Settings>, ImportError> {
+    let Value::Object(mut map) = value else {
+        return Err(ImportError::NotAnObject);
+    };
+    if let Some(key) = map.keys().find(|k| *k != "version" && *k != "engines") {
+        return Err(ImportError::Format(format!(
+            "unknown field `{}` beside \"engines\"",
+            tidy(key)
+        )));
     }
-    let settings: Settings =
-        serde_json::from_str(text).map_err(|e| ImportError::Format(tidy(&e.to_string())))?;
+    let list = match map.remove("engines") {
+        Some(Value::Array(list)) => list,
+        None => return Err(ImportError::Engines("there is none".to_string())),
+        Some(_) => return Err(ImportError::Engines("it is not a list".to_string())),
+    };
+    if list.is_empty() || list.len() > MAX_ENGINES {
+        return Err(ImportError::Engines(format!("it has {}", list.len())));
+    }
+    list.into_iter()
+        .enumerate()
+        .map(|(i, engine)| engine_of(engine).map_err(|e| ImportError::InEngine(i + 1, Box::new(e))))
+        .collect()
+}
+
+fn engine_of(engine: Value) -> Result<Settings, ImportError> {
+    let Value::Object(mut map) = engine else {
+        return Err(ImportError::Format(
+            "an engine must be a JSON object".to_string(),
+        ));
+    };
+    match version_of(map.get("version")) {
+        Err(ImportError::MissingVersion) => {
+            map.insert("version".to_string(), Value::from(SETTINGS_VERSION));
+        }
+        Err(e) => return Err(e),
+        Ok(v) if v == u64::from(SETTINGS_VERSION) => {}
+        Ok(v) => return Err(ImportError::UnsupportedVersion(v)),
+    }
+    let settings: Settings = serde_json::from_value(Value::Object(map))
+        .map_err(|e| ImportError::Format(tidy(&e.to_string())))?;
+    checked(settings)
+}
+
+fn checked(settings: Settings) -> Result<Settings, ImportError> {
     let problems = limits(&settings);
     if !problems.is_empty() {
         return Err(ImportError::Limits(problems));
     }
     Ok(settings)
+}
+
+/// Every engine as one version 2 file: pretty, each engine as [`export_json`] writes
+/// it (no secret key, session token or "remember" flag).
+pub fn export_engines(engines: &[Settings]) -> Result<String, serde_json::Error> {
+    let engines = engines
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            e.version = SETTINGS_VERSION;
+            serde_json::to_value(e)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let file = serde_json::json!({ "version": ENGINES_VERSION, "engines": engines });
+    serde_json::to_string_pretty(&file).map(|mut t| {
+        t.push('\n');
+        t
+    })
 }
 
 /// Bounds every list and text of imported settings.

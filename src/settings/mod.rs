@@ -18,6 +18,7 @@ mod clouds;
 mod credentials;
 mod domain;
 mod endpoint;
+mod engines;
 pub mod field;
 pub mod io;
 mod launch;
@@ -39,11 +40,12 @@ pub use clouds::CloudSettings;
 pub use credentials::CredentialSettings;
 pub use domain::{DomainSettings, Policy, SensorSettings, SAMPLE_FUNCTIONS};
 pub use endpoint::{scheme_label, ConnectionMode, EndpointSettings};
+pub use engines::{copy_for_new_engine, duplicate_domains, engine_conflicts, share_connection};
 pub use field::{
     field_label, CloudField, CredentialField, DomainField, EndpointField, Field, LaunchField,
     PolicyField, RampField, RunField, SensorField, SimulateField, StepField, UnknownField,
 };
-pub use io::{export_json, import_json, ImportError};
+pub use io::{export_engines, export_json, import_engines, import_json, ImportError, MAX_ENGINES};
 pub use launch::LaunchSettings;
 pub use num::NumText;
 pub use offer::{csp_allows_connect, parse_server_config, ProxyOffer};
@@ -56,8 +58,10 @@ pub use validate::{
     ValidPolicy, ValidRamp, ValidSensor, ValidSimulation, Validated, Weekdays,
 };
 
-/// The version of the settings format this app reads and writes.
+/// The version of one engine's settings (a whole file before several engines).
 pub const SETTINGS_VERSION: u32 = 1;
+/// The version of a file of several engines (`{"version": 2, "engines": [...]}`).
+pub const ENGINES_VERSION: u32 = 2;
 
 /// Everything that describes a run, except the secret key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
