@@ -20,7 +20,9 @@ use phantom_de::engine::run::{run, RunControls};
 use phantom_de::engine::{OnStepFailure, Plan, RunOptions};
 use phantom_de::report::facts::{EndpointAddress, ReportFacts};
 use phantom_de::report::figures::{Lateness, RunFigures};
-use phantom_de::report::html::{escape, report_download, report_file_name, run_report};
+use phantom_de::report::html::{
+    escape, journal_of_report, report_download, report_file_name, run_report,
+};
 use phantom_de::report::steplog::log_lines;
 use phantom_de::settings::{RampShape, RampStep, Settings};
 use scripted_phantom::{client, error, tutorial_settings, Server, SECRET};
@@ -121,10 +123,10 @@ fn assert_self_contained(html: &str) {
         "an address: {}",
         &html[..html.len().min(400)]
     );
-    const KNOWN: [&str; 28] = [
+    const KNOWN: [&str; 29] = [
         "!doctype", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3",
         "p", "section", "dl", "dt", "dd", "ul", "li", "svg", "line", "text", "path", "table",
-        "thead", "tbody", "tr", "th", "td",
+        "thead", "tbody", "tr", "th", "td", "template",
     ];
     for (name, attrs, _) in tags(html) {
         assert!(KNOWN.contains(&name.as_str()), "element <{name}>");
@@ -369,10 +371,44 @@ fn a_thousand_step_run_makes_a_report_of_measured_size() {
     assert_eq!(tbody_rows(&html), log_lines(&events).len());
     assert!(html.contains("1000 explicit steps from 1 at +0 s to 8 at +16 min 39 s (highest 8)"));
     let journal = Journal { events }.to_json().expect("json");
+    let kept = journal_of_report(&html).expect("the report keeps its journal");
+    assert_eq!(kept, journal);
     println!(
-        "a 1,000-step run: report {} bytes ({} log lines), journal {} bytes",
+        "a 1,000-step run: report {} bytes ({} log lines), journal {} bytes, report without its journal {} bytes",
         html.len(),
         tbody_rows(&html),
-        journal.len()
+        journal.len(),
+        html.len() - html.find("<template").map_or(0, |t| html.len() - t)
     );
+}
+
+#[test]
+fn a_report_keeps_its_journal_so_the_page_can_open_it_again() {
+    let settings = tutorial_settings();
+    // A server message with every character the escaping changes, and an address.
+    let odd = "bad <name> &amp; & \"quoted\" 'it' at http://x.test/a";
+    let events = journal_of(&settings, monitored(), |server| {
+        server.script(
+            "SetDesiredCapacity:3",
+            vec![error(400, "ValidationError", odd)],
+        );
+    });
+    let html = run_report(&events, &facts(&settings));
+    assert_self_contained(&html);
+    let kept = journal_of_report(&html).expect("kept");
+    assert!(
+        kept.contains("http://x.test/a"),
+        "the address reads back as the server sent it"
+    );
+    let back = Journal::from_json(&kept).expect("reads");
+    assert_eq!(back.events, events);
+    // The journal is inert: inside a <template>, after the log.
+    let at = html
+        .find("<template id=\"pde-journal\">")
+        .expect("template");
+    assert!(at > html.find("</table>").expect("the log"));
+    // Not a report, or a report from before it kept its journal: nothing.
+    assert_eq!(journal_of_report("<!DOCTYPE html><p>hello</p>"), None);
+    let old = html[..at].to_string() + "</body></html>";
+    assert_eq!(journal_of_report(&old), None);
 }

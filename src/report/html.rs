@@ -57,6 +57,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// `text` escaped for HTML text outside attributes: `&`, `<` and the `:` of `://`.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    for (i, c) in text.char_indices() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            ':' if text[i + 1..].starts_with("//") => out.push_str("&#58;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The run report of a journal (its last run, with every log line), with `facts`.
 pub fn run_report(events: &[Event], facts: &ReportFacts) -> String {
     let figures = RunFigures::of(events);
@@ -89,8 +103,63 @@ pub fn run_report(events: &[Event], facts: &ReportFacts) -> String {
     push_summary(&mut html, &figures, facts, &lines);
     push_chart(&mut html, &figures);
     push_log(&mut html, &lines);
+    push_journal(&mut html, events);
     html.push_str("</body>\n</html>\n");
     html
+}
+
+/// The element id the report's journal is kept under.
+const JOURNAL_ID: &str = "pde-journal";
+
+/// The whole journal, so that the page can open the report again ("Open a run"): JSON in
+/// a `<template>`, which a browser parses but never shows or runs. Escaped as little as
+/// that needs (`&`, `<`, and the `:` of `://`, see [`escape`]): JSON is full of quotes,
+/// and `&quot;` for each would nearly double the file.
+fn push_journal(html: &mut String, events: &[Event]) {
+    let journal = crate::engine::journal::Journal {
+        events: events.to_vec(),
+    };
+    // A journal that cannot be written leaves the report without it (it still reads).
+    if let Ok(json) = journal.to_json() {
+        html.push_str(&format!(
+            "<template id=\"{JOURNAL_ID}\">{}</template>\n",
+            escape_text(&json)
+        ));
+    }
+}
+
+/// The journal JSON kept in a report [`run_report`] wrote, or `None` when `html` is not
+/// one (or is one from before reports kept it).
+pub fn journal_of_report(html: &str) -> Option<String> {
+    let open = format!("<template id=\"{JOURNAL_ID}\">");
+    let start = html.find(&open)? + open.len();
+    let end = start + html[start..].find("</template>")?;
+    Some(unescape(&html[start..end]))
+}
+
+/// Undoes [`escape`].
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let (entity, c) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+            ("&#58;", ':'),
+        ]
+        .into_iter()
+        .find(|(e, _)| rest.starts_with(e))
+        .unwrap_or(("&", '&'));
+        out.push(c);
+        rest = &rest[entity.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The summary as a definition list, then the problem lines.

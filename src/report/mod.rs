@@ -27,6 +27,7 @@ pub mod figures;
 pub mod history;
 pub mod html;
 pub mod logbook;
+pub mod overview;
 pub mod series;
 pub mod simulation;
 pub mod steplog;
