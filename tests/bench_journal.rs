@@ -75,7 +75,7 @@ async fn journal_append_and_reload() {
             drop(texts);
             idb::close();
             let t = now();
-            let found = found_at_load(&[]).await.expect("the run");
+            let found = found_at_load(&[], "my_domain").await.expect("the run");
             let ms = now() - t;
             assert_eq!(found.events.len(), size + SAMPLES);
             console_log!(

@@ -152,7 +152,7 @@ async fn a_reload_recovers_every_event_of_an_interrupted_run() {
     // The reload: a new connection, and the page's reading of storage.
     idb::close();
     let t = now();
-    let found = found_at_load(&[]).await.expect("the run");
+    let found = found_at_load(&[], "my_domain").await.expect("the run");
     console_log!(
         "reload recovery of {} events: {:.0} ms",
         events.len(),
@@ -168,7 +168,9 @@ async fn a_reload_recovers_every_event_of_an_interrupted_run() {
         .is_some_and(RecoveryRecord::needs_attention));
     // Another tab drives its domain: not shown here.
     let held = phantom_de::ui::locks::domain_lock_name(ENDPOINT, "my_domain");
-    assert!(found_at_load(&[held]).await.is_none());
+    assert!(found_at_load(&[held], "my_domain").await.is_none());
+    // Another engine of the page, on another domain, does not take it.
+    assert!(found_at_load(&[], "another_domain").await.is_none());
     clear_all().await;
 }
 
@@ -195,7 +197,7 @@ async fn an_old_local_storage_journal_still_loads_and_moves_to_indexeddb() {
     .expect("json");
     assert!(runs::save_journal(&id, &text).is_durable());
 
-    let found = found_at_load(&[]).await.expect("the run");
+    let found = found_at_load(&[], "my_domain").await.expect("the run");
     assert_eq!(found.events, events);
     assert_eq!(
         found.stored,
@@ -214,7 +216,7 @@ async fn an_old_local_storage_journal_still_loads_and_moves_to_indexeddb() {
     })
     .await;
     idb::close();
-    let again = found_at_load(&[]).await.expect("the run");
+    let again = found_at_load(&[], "my_domain").await.expect("the run");
     assert_eq!(again.events, events);
     assert_eq!(again.stored.events, events.len() as u64);
     clear_all().await;

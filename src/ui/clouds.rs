@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::settings::{CloudField, CloudSettings, Field, Settings};
 
-use super::fields::{dom_id, field_message, focus_later, text_field, Kind};
+use super::fields::{field_message, focus_later, text_field, Kind};
 use super::state::AppState;
 
 fn row_button_id(i: usize, what: &str) -> String {
@@ -147,7 +147,7 @@ pub fn CloudsSection() -> impl IntoView {
                 on:click=move |_| {
                     state.settings.update(|s| s.clouds.push(CloudSettings::new("", 4)));
                     let i = count.get_untracked().saturating_sub(1);
-                    focus_later(dom_id(&Field::cloud(i, CloudField::Name)));
+                    focus_later(state.dom_id(&Field::cloud(i, CloudField::Name)));
                 }
             >
                 "Add cloud"

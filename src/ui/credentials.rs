@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::settings::{CredentialField, Settings};
 
-use super::fields::{checkbox_field, dom_id, field_message, text_field, Kind};
+use super::fields::{checkbox_field, field_message, text_field, Kind};
 use super::state::AppState;
 use super::test_connection;
 
@@ -14,7 +14,7 @@ use super::test_connection;
 pub fn CredentialsSection() -> impl IntoView {
     let state = expect_context::<AppState>();
     let secret = CredentialField::Secret.into();
-    let secret_id = dom_id(&secret);
+    let secret_id = state.dom_id(&secret);
     let secret_invalid = move || state.error_of(secret).is_some();
     let remembered = move || state.settings.with(|s| s.credentials.remember_secret);
     view! {

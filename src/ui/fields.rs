@@ -63,7 +63,7 @@ impl Kind {
 /// The inline message for `field`: present only while the field has a problem.
 pub fn field_message(field: Field) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let id = format!("{}-error", dom_id(&field));
+    let id = format!("{}-error", state.dom_id(&field));
     move || {
         state.error_of(field).map(|message| {
             view! {
@@ -97,7 +97,7 @@ struct Frame {
 impl Frame {
     fn new(field: Field, has_hint: bool) -> Self {
         let state = expect_context::<AppState>();
-        let id = dom_id(&field);
+        let id = state.dom_id(&field);
         Self {
             state,
             invalid: Memo::new(move |_| state.error_of(field).is_some()),
@@ -310,7 +310,7 @@ fn checkbox_view(
     set: Arc<dyn Fn(&mut Settings, bool) + Send + Sync>,
 ) -> AnyView {
     let state = expect_context::<AppState>();
-    let id = dom_id(&field);
+    let id = state.dom_id(&field);
     let hint_id = format!("{id}-hint");
     let describedby = hint.as_ref().map(|_| hint_id.clone());
     view! {

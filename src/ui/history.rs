@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::report::history::{history_rows, HistoryRow, RunEntry};
 
+use super::engines::Workspace;
 use super::runner::RunState;
 use super::state::{AppState, Notice};
 use super::storage::journals;
@@ -28,22 +29,66 @@ fn delete_run(run_id: &str) {
     journals::forget_later(run_id);
 }
 
-fn row_view(
-    row: HistoryRow,
-    app: AppState,
-    run: RunState,
-    refresh: RwSignal<u32>,
-) -> impl IntoView {
+/// The engines a past run can open in: the page's, or the one engine of a page without
+/// an engine list (the tests' pages).
+#[derive(Clone, Copy)]
+#[allow(clippy::large_enum_variant)] // handles only, made once per section
+enum Engines {
+    Page(Workspace),
+    One(AppState, RunState),
+}
+
+impl Engines {
+    fn all(&self) -> Vec<(AppState, RunState)> {
+        match self {
+            Engines::Page(ws) => ws
+                .engines
+                .with(|l| l.iter().map(|e| (e.app, e.run)).collect()),
+            Engines::One(app, run) => vec![(*app, *run)],
+        }
+    }
+
+    /// Where a run of `domain` opens: an idle engine, its own domain's first.
+    fn target(&self, domain: &str) -> Option<(AppState, RunState)> {
+        match self {
+            Engines::Page(ws) => ws.open_target(domain).map(|e| (e.app, e.run)),
+            Engines::One(app, run) => (!run.active.get_untracked()
+                && !run.pursuing.get_untracked())
+            .then_some((*app, *run)),
+        }
+    }
+
+    fn notify(&self, notice: Notice) {
+        match self {
+            Engines::Page(ws) => ws.shared.notify(notice),
+            Engines::One(app, _) => app.notify(notice),
+        }
+    }
+}
+
+fn row_view(row: HistoryRow, engines: Engines, refresh: RwSignal<u32>) -> impl IntoView {
     let who = format!("{} started {}", row.domain, row.started);
     let open_label = format!("Open {who}");
     let delete_label = format!("Delete {who}");
-    let shown = run.keeper.run_id;
     let id = row.run_id.clone();
-    let is_shown = move || shown.with(|s| s.as_deref() == Some(id.as_str()));
+    let is_shown = move || {
+        engines.all().iter().any(|(_, run)| {
+            run.keeper
+                .run_id
+                .with(|s| s.as_deref() == Some(id.as_str()))
+        })
+    };
     let open_id = row.run_id.clone();
     let delete_id = row.run_id.clone();
     let deletable = row.deletable;
     let label = who.clone();
+    let domain = row.domain.clone();
+    let open = move |_| match engines.target(&domain) {
+        Some((app, run)) => run.open_stored(app, open_id.clone(), label.clone()),
+        None => engines.notify(Notice::error(
+            "Every engine is running: a past run opens in an engine that is not.",
+        )),
+    };
     view! {
         <tr class:shown=is_shown>
             <td class="started">{row.started}</td>
@@ -57,8 +102,7 @@ fn row_view(
                     type="button"
                     class="secondary"
                     aria-label=open_label
-                    disabled=move || run.active.get() || run.pursuing.get()
-                    on:click=move |_| run.open_stored(app, open_id.clone(), label.clone())
+                    on:click=open
                 >
                     "Open"
                 </button>
@@ -83,16 +127,20 @@ fn row_view(
 /// The Run history section.
 #[component]
 pub fn RunHistory() -> impl IntoView {
-    let app = expect_context::<AppState>();
-    let run = expect_context::<RunState>();
+    let engines = match use_context::<Workspace>() {
+        Some(ws) => Engines::Page(ws),
+        None => Engines::One(expect_context::<AppState>(), expect_context::<RunState>()),
+    };
     let refresh = RwSignal::new(0u32);
     // Listed again when the shown run's entry changes as the history shows it (it
     // starts, ends, finishes), when another run is shown, and after a deletion: never
     // per event.
     let rows = Memo::new(move |_| {
         refresh.track();
-        run.keeper.run_id.track();
-        run.keeper.listed.track();
+        for (_, run) in engines.all() {
+            run.keeper.run_id.track();
+            run.keeper.listed.track();
+        }
         history_rows(&stored_entries())
     });
     let delete_all = move |_| {
@@ -105,7 +153,7 @@ pub fn RunHistory() -> impl IntoView {
         let n = ended.len();
         ended.iter().for_each(|id| delete_run(id));
         refresh.update(|x| *x += 1);
-        app.notify(Notice::info(format!(
+        engines.notify(Notice::info(format!(
             "Deleted {n} ended run{} from this browser.",
             if n == 1 { "" } else { "s" }
         )));
@@ -134,7 +182,7 @@ pub fn RunHistory() -> impl IntoView {
                         <For
                             each=move || rows.get()
                             key=|r| (r.run_id.clone(), r.outcome.clone())
-                            children=move |r| row_view(r, app, run, refresh)
+                            children=move |r| row_view(r, engines, refresh)
                         />
                     </tbody>
                 </table>

@@ -19,6 +19,7 @@ pub mod credentials;
 pub mod domain;
 pub mod domainview;
 pub mod endpoint;
+pub mod engines;
 pub mod fields;
 pub mod frames;
 pub mod history;
@@ -26,6 +27,7 @@ pub mod instances;
 pub mod launch;
 pub mod locks;
 pub mod measure;
+pub mod overview;
 pub mod policy;
 pub mod preview;
 pub mod ramp;
@@ -41,23 +43,18 @@ pub mod toolbar;
 
 use leptos::prelude::*;
 
-use state::AppState;
-
 /// Mounts the app on the page's `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }
 
-/// The whole page.
+/// The whole page: the toolbar, the shared Connection sections, the engines' overview
+/// and run bar, every engine's section in the order they were added, **Add domain**,
+/// the run history.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::provide();
-    let run = runner::RunState::provide(state);
-    let submit = move |ev: web_sys::SubmitEvent| {
-        ev.prevent_default();
-        run.start(state);
-    };
+    let ws = engines::Workspace::provide();
     view! {
         <header class="app-header">
             <h1>"Phantom Decision Engine"</h1>
@@ -65,22 +62,95 @@ pub fn App() -> impl IntoView {
                 "Creates launch configurations on every cloud, (re)creates a Phantom domain and drives its capacity on a timed schedule."
             </p>
         </header>
+        <overview::RunBar/>
         <main>
             <toolbar::Toolbar/>
-            <form class="settings" aria-label="Decision engine settings" novalidate=true on:submit=submit>
+            // Unnamed: "Connection" is a field's label, which tests and people look up.
+            <form
+                class="settings connection"
+                novalidate=true
+                on:submit=|ev: web_sys::SubmitEvent| ev.prevent_default()
+            >
                 <endpoint::EndpointSection/>
                 <credentials::CredentialsSection/>
-                <clouds::CloudsSection/>
-                <launch::LaunchSection/>
-                <domain::DomainSection/>
-                <ramp::RampSection/>
-                <simulation::SimulationSection/>
-                <run::RunControls/>
             </form>
+            <overview::EnginesOverview/>
+            <For
+                each=move || ws.engines.get()
+                key=engines::Engine::key
+                children=move |e| view! { <EngineSection engine=e/> }
+            />
+            <div class="add-engine">
+                <button type="button" class="secondary" on:click=move |_| ws.add()>
+                    "Add domain"
+                </button>
+                <span class="hint">
+                    "A copy of the last engine under a new domain name and launch configuration name, with its own Run, Stop and log. The endpoint and credentials above are every engine's."
+                </span>
+            </div>
+            <history::RunHistory/>
+        </main>
+    }
+}
+
+/// One engine's section: its settings, Run and Stop, live view, step log and plan.
+#[component]
+fn EngineSection(engine: engines::Engine) -> impl IntoView {
+    let ws = expect_context::<engines::Workspace>();
+    let (state, run) = (engine.app, engine.run);
+    provide_context(state);
+    provide_context(run);
+    let no = engine.key();
+    let name = move || {
+        state.settings.with(|s| {
+            let n = s.domain.name.trim();
+            if n.is_empty() {
+                format!("Engine {}", no + 1)
+            } else {
+                n.to_string()
+            }
+        })
+    };
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        run.start(state);
+    };
+    let several = move || ws.engines.with(|l| l.len() > 1);
+    view! {
+        <section class="engine" id=state.id("engine") aria-label=name>
+            <div class="engine-head">
+                <h2>{move || format!("Engine {}: {}", no + 1, name())}</h2>
+                <button
+                    type="button"
+                    class="secondary danger small"
+                    hidden=move || !several()
+                    disabled=move || run.owes()
+                    title="Only an engine that is not running and owes its domain nothing can be removed"
+                    aria-label=move || format!("Remove {}", name())
+                    on:click=move |_| ws.remove(no)
+                >
+                    "Remove"
+                </button>
+            </div>
+            <details open=true class="engine-settings">
+                <summary>"Settings"</summary>
+                <form
+                    class="settings"
+                    aria-label=move || format!("Settings of {}", name())
+                    novalidate=true
+                    on:submit=submit
+                >
+                    <clouds::CloudsSection/>
+                    <launch::LaunchSection/>
+                    <domain::DomainSection/>
+                    <ramp::RampSection/>
+                    <simulation::SimulationSection/>
+                    <run::RunControls/>
+                </form>
+            </details>
             <domainview::DomainView/>
             <steplog::StepLog/>
-            <history::RunHistory/>
             <preview::PlanPreview/>
-        </main>
+        </section>
     }
 }

@@ -67,9 +67,9 @@ fn templates() -> impl IntoView {
     let chosen = RwSignal::new(0usize);
     view! {
         <div class="field template-picker">
-            <label for="policy-template">"Template"</label>
+            <label for=state.id("policy-template")>"Template"</label>
             <select
-                id="policy-template"
+                id=state.id("policy-template")
                 on:change=move |ev| {
                     chosen.set(event_target_value(&ev).parse().unwrap_or(0));
                 }

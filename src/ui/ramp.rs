@@ -4,9 +4,7 @@ use leptos::prelude::*;
 
 use crate::settings::{Field, RampField, RampShape, Settings, StepField};
 
-use super::fields::{
-    checkbox_field, dom_id, field_message, focus_later, select_field, text_field, Kind,
-};
+use super::fields::{checkbox_field, field_message, focus_later, select_field, text_field, Kind};
 use super::policy::policy_fields;
 use super::runner::policy_host::browser_zone;
 use super::state::AppState;
@@ -149,7 +147,7 @@ pub fn RampSection() -> impl IntoView {
                                 on:click=move |_| {
                                     state.settings.update(|s| s.ramp.push_step());
                                     let i = count.get_untracked().saturating_sub(1);
-                                    focus_later(dom_id(&Field::step(i, StepField::Offset)));
+                                    focus_later(state.dom_id(&Field::step(i, StepField::Offset)));
                                 }
                             >
                                 "Add step"

@@ -8,7 +8,7 @@ use crate::engine::journal::{JournalSummary, Stage};
 use crate::engine::CapacityState;
 use crate::settings::field_label;
 
-use super::fields::{checkbox_field, dom_id, text_field, Kind};
+use super::fields::{checkbox_field, text_field, Kind};
 use super::runner::RunState;
 use super::state::AppState;
 use crate::report::steplog::end_text;
@@ -52,9 +52,9 @@ pub fn RunControls() -> impl IntoView {
                 .map(|x| {
                     // List-level problems have no input: point at their message.
                     let href = if x.field.is_list() {
-                        format!("#{}-error", dom_id(&x.field))
+                        format!("#{}-error", state.dom_id(&x.field))
                     } else {
-                        format!("#{}", dom_id(&x.field))
+                        format!("#{}", state.dom_id(&x.field))
                     };
                     let text = format!("{}: {}", field_label(&x.field), x.message);
                     view! {
@@ -76,7 +76,7 @@ pub fn RunControls() -> impl IntoView {
     };
     view! {
         <div class="run-controls">
-            <button type="submit" disabled=blocked aria-describedby="run-reason">
+            <button type="submit" disabled=blocked aria-describedby=state.id("run-reason")>
                 "Run"
             </button>
             <button
@@ -87,7 +87,7 @@ pub fn RunControls() -> impl IntoView {
             >
                 "Stop"
             </button>
-            <span id="run-reason" class="reason" aria-live="polite">
+            <span id=state.id("run-reason") class="reason" aria-live="polite">
                 {reason}
             </span>
             {problems}
@@ -159,17 +159,13 @@ pub fn next_step(summary: &JournalSummary, now_ms: f64) -> Option<(f64, u32)> {
     Some(((start + step.at_ms as f64 - now_ms).max(0.0), step.capacity))
 }
 
-/// Phase, progress, countdown, the leave-page warning and the scale-to-0 offer.
-#[component]
-fn RunStatus() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let run = expect_context::<RunState>();
+/// The time now, for countdowns: ticks every 250 ms while `active` holds, and stops
+/// when it no longer does or when the calling component unmounts.
+pub fn ticking_now(active: impl Fn() -> bool + Send + Sync + 'static) -> RwSignal<f64> {
     let now = RwSignal::new(js_sys::Date::now());
-    // A 250 ms tick for the countdown while a run is active, cleared when it ends or
-    // when the component unmounts.
     let ticker: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
     Effect::new(move |_| {
-        let active = run.active.get() || run.pursuing.get();
+        let active = active();
         if let Some(Some(h)) = ticker.try_get_value() {
             h.clear();
         }
@@ -190,6 +186,15 @@ fn RunStatus() -> impl IntoView {
             h.clear();
         }
     });
+    now
+}
+
+/// Phase, progress, countdown, the leave-page warning and the scale-to-0 offer.
+#[component]
+fn RunStatus() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let run = expect_context::<RunState>();
+    let now = ticking_now(move || run.active.get() || run.pursuing.get());
     // Leaving the page while capacity this run asked for may be running: warn.
     let listener = window_event_listener(leptos::ev::beforeunload, move |ev| {
         let risky = (run.active.get_untracked() || run.pursuing.get_untracked())

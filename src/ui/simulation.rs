@@ -221,16 +221,16 @@ pub fn SimulationSection() -> impl IntoView {
             <div class="run-controls">
                 <button
                     type="button"
-                    id="simulate"
+                    id=state.id("simulate")
                     disabled=blocked
-                    aria-describedby="simulate-reason"
+                    aria-describedby=state.id("simulate-reason")
                     on:click=move |_| {
                         action.dispatch(());
                     }
                 >
                     "Simulate"
                 </button>
-                <span id="simulate-reason" class="reason" aria-live="polite">{reason}</span>
+                <span id=state.id("simulate-reason") class="reason" aria-live="polite">{reason}</span>
             </div>
             {result}
         </fieldset>

@@ -43,61 +43,108 @@ impl Notice {
 /// The client every request of the page goes through: `fetch` and the browser's clock.
 pub type BrowserClient = Client<FetchTransport, BrowserClock>;
 
-/// Everything the components share. Copy: every field is a reactive handle.
+/// One engine's settings and what is derived from them, or (for the Endpoint and
+/// Credentials sections, shared by every engine) the page's. Copy: every field is a
+/// reactive handle.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The settings, as typed (saved to `localStorage` on every change).
+    /// The settings, as typed (saved with every engine's on every change, see
+    /// `ui::engines`).
     pub settings: RwSignal<Settings>,
-    /// The secret access key: memory only, unless `remember_secret` is ticked.
+    /// The secret access key: memory only, unless `remember_secret` is ticked. One for
+    /// the page: every engine signs with it.
     pub secret: RwSignal<String>,
-    /// Every problem of the settings and the secret, in form order.
+    /// Every problem of the settings and the secret, in form order (and, for an engine,
+    /// another engine of the page naming the same domain).
     pub errors: Memo<Vec<FieldError>>,
     /// The plan of the current settings (or why there is none).
     pub plan: Memo<Result<Plan, Vec<FieldError>>>,
     /// What the page's server offers (same-origin proxies).
     pub offers: RwSignal<Vec<ProxyOffer>>,
-    /// The status line.
+    /// The status line (one for the page).
     pub notice: RwSignal<Option<Notice>>,
     /// The Simulation section's model (or its problems): checked apart, so it never
     /// blocks Run.
     pub simulation: Memo<Result<ValidSimulation, Vec<FieldError>>>,
+    /// The engine's number on the page, from 0 in the order engines were added: the
+    /// prefix of its element ids past the first (`e2-f-domain-name`), so every label
+    /// names its own engine's input.
+    pub no: u32,
+    /// Whether notices name the domain (several engines on the page).
+    named: Signal<bool>,
+}
+
+/// What every engine of the page shares: the secret, the proxies on offer, the status
+/// line.
+#[derive(Clone, Copy)]
+pub struct Shared {
+    /// The secret access key.
+    pub secret: RwSignal<String>,
+    /// The page server's proxies.
+    pub offers: RwSignal<Vec<ProxyOffer>>,
+    /// The status line.
+    pub notice: RwSignal<Option<Notice>>,
+}
+
+impl Shared {
+    /// What `loaded` holds for the page (the secret, if remembered, and the problem
+    /// reading the settings, as the first notice), taken out of it.
+    pub fn of(loaded: &mut storage::Loaded) -> Self {
+        Self {
+            secret: RwSignal::new(loaded.secret.take().unwrap_or_default()),
+            offers: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(loaded.problem.take().map(Notice::error)),
+        }
+    }
 }
 
 impl AppState {
-    /// Loads from `localStorage`, starts persisting, asks the page server for proxies,
-    /// and provides the state as context.
-    pub fn provide() -> Self {
-        let loaded = storage::load();
-        let initial = loaded.settings.clone();
-        let settings = RwSignal::new(loaded.settings);
-        let secret = RwSignal::new(loaded.secret.unwrap_or_default());
+    /// The state of `settings`, numbered `no`, with `extra` problems beyond its own
+    /// (another engine's domain) and notices naming the domain while `named`.
+    pub fn new(
+        settings: Settings,
+        shared: Shared,
+        no: u32,
+        extra: Signal<Vec<FieldError>>,
+        named: Signal<bool>,
+    ) -> Self {
+        let settings = RwSignal::new(settings);
+        let secret = shared.secret;
         let errors = Memo::new(move |_| {
             let secret = secret.read();
-            settings.with(|s| s.validate_with_secret(&secret))
+            let mut errors = settings.with(|s| s.validate_with_secret(&secret));
+            extra.with(|x| errors.extend(x.iter().cloned()));
+            errors
         });
         let plan = Memo::new(move |_| settings.with(Plan::from_settings));
         let simulation = Memo::new(move |_| settings.with(|s| s.simulate.validated()));
-        let state = Self {
+        Self {
             simulation,
             settings,
             secret,
             errors,
             plan,
-            offers: RwSignal::new(Vec::new()),
-            notice: RwSignal::new(loaded.problem.map(Notice::error)),
-        };
-        provide_context(state);
+            offers: shared.offers,
+            notice: shared.notice,
+            no,
+            named,
+        }
+    }
 
-        // Every non-secret setting is saved as it changes.
-        Effect::new(move |_| {
-            let ok = settings.with(storage::save_settings);
-            if !ok {
-                state.notify(Notice::error(
-                    "This browser does not let the page save settings; they last until the page is closed.",
-                ));
-            }
-        });
-        // The secret (and token) are stored only while "remember" is ticked.
+    /// The page's state, loaded from `localStorage`, and a single engine of it provided
+    /// as context (the tests' page, which has no engine list).
+    pub fn provide() -> Self {
+        let mut loaded = storage::load();
+        let shared = Shared::of(&mut loaded);
+        let first = loaded.engines.into_iter().next().unwrap_or_default();
+        let state = Self::new(first, shared, 0, Signal::default(), Signal::default());
+        provide_context(state);
+        state
+    }
+
+    /// Keeps the secret (and token) stored only while "remember" is ticked.
+    pub fn remember_while_asked(&self) {
+        let (settings, secret) = (self.settings, self.secret);
         Effect::new(move |_| {
             let (remember, token) = settings.with(|s| {
                 (
@@ -113,10 +160,14 @@ impl AppState {
                 storage::forget_secret();
             }
         });
+    }
 
-        // A first visit takes the page server's proxy as the connection unless the person
-        // has already chosen one, and its target as the URL unless one is typed.
-        let first_visit = !loaded.stored;
+    /// Asks the page server for its proxies; a first visit takes the first as the
+    /// connection unless the person has already chosen one, and its target as the URL
+    /// unless one is typed.
+    pub fn ask_for_offers(&self, first_visit: bool) {
+        let state = *self;
+        let initial = self.settings.get_untracked();
         spawn_local(async move {
             let offers = storage::fetch_server_offers().await;
             // The page may have been closed (or the test unmounted) meanwhile.
@@ -133,7 +184,19 @@ impl AppState {
                 });
             }
         });
-        state
+    }
+
+    /// The element id `id` of this engine's section (unchanged for the first engine).
+    pub fn id(&self, id: &str) -> String {
+        match self.no {
+            0 => id.to_string(),
+            n => format!("e{}-{id}", n + 1),
+        }
+    }
+
+    /// The element id of `field`'s input in this engine's section.
+    pub fn dom_id(&self, field: &Field) -> String {
+        self.id(&super::fields::dom_id(field))
     }
 
     /// A client for the endpoint and credentials of the current settings and the secret,
@@ -157,8 +220,14 @@ impl AppState {
             })
     }
 
-    /// Shows `notice` in the status line (nothing happens once the page is gone).
-    pub fn notify(&self, notice: Notice) {
+    /// Shows `notice` in the status line (nothing happens once the page is gone),
+    /// naming the engine's domain while the page has several.
+    pub fn notify(&self, mut notice: Notice) {
+        if self.named.try_get_untracked().unwrap_or(false) {
+            if let Some(domain) = self.settings.try_with_untracked(|s| s.domain.name.clone()) {
+                notice.text = format!("{domain}: {}", notice.text);
+            }
+        }
         let _ = self.notice.try_set(Some(notice));
     }
 

@@ -328,10 +328,7 @@ pub fn StepLog() -> impl IntoView {
             .events
             .with_untracked(|e| report_download(e, &facts))))
     };
-    // "Open a journal": a journal file, shown read-only. Not yet issue 14's "Open a run":
-    // while the page has one Run button, a button whose name contains "run" would make
-    // every page-wide lookup of the Run button ambiguous; the label comes with the
-    // engines' own sections.
+    // "Open a run": a journal file or a report this app wrote, shown read-only.
     let picker = NodeRef::<leptos::html::Input>::new();
     let choose_file = move |_| {
         if let Some(input) = picker.get_untracked() {
@@ -360,7 +357,7 @@ pub fn StepLog() -> impl IntoView {
                 <label>
                     "Show "
                     <select
-                        id="log-filter"
+                        id=app.id("log-filter")
                         on:change=move |ev| filter.set(Filter::parse(&event_target_value(&ev)))
                     >
                         {Filter::ALL
@@ -387,13 +384,13 @@ pub fn StepLog() -> impl IntoView {
                     on:click=choose_file
                     disabled=move || run.active.get() || run.pursuing.get()
                 >
-                    "Open a journal"
+                    "Open a run"
                 </button>
                 <input
-                    id="open-run"
+                    id=app.id("open-run")
                     class="file-input"
                     type="file"
-                    accept="application/json,.json"
+                    accept="application/json,.json,text/html,.html"
                     tabindex="-1"
                     aria-hidden="true"
                     node_ref=picker
@@ -405,7 +402,7 @@ pub fn StepLog() -> impl IntoView {
                     <label>
                         "Search the log "
                         <input
-                            id="log-search"
+                            id=app.id("log-search")
                             type="search"
                             autocomplete="off"
                             on:input=move |ev| query.set(event_target_value(&ev))

@@ -1,20 +1,44 @@
-//! Settings file and reset: export, import, "reset to tutorial defaults", and the status
-//! line that reports what happened.
+//! Settings file and reset: export and import every engine (settings format version 2;
+//! a version 1 file is one engine), "reset to tutorial defaults", and the status line
+//! that reports what happened.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{AppState, Notice};
+use crate::settings::Settings;
+
+use super::engines::Workspace;
+use super::state::Notice;
 use super::storage;
+
+/// "; domain a, b kept: …" for engines a replacement could not remove.
+fn kept_text(kept: &[String]) -> String {
+    match kept.len() {
+        0 => String::new(),
+        _ => format!(
+            " Kept {} too: {} running, tearing down or may have VMs running.",
+            kept.join(", "),
+            if kept.len() == 1 { "it is" } else { "they are" }
+        ),
+    }
+}
 
 /// The toolbar above the form.
 #[component]
 pub fn Toolbar() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let ws = expect_context::<Workspace>();
+    let state = ws.shared;
     let export = move |_| {
-        let result = state.settings.with_untracked(storage::download_settings);
+        let all: Vec<Settings> = ws
+            .engines
+            .with_untracked(|l| l.iter().map(|e| e.app.settings.get_untracked()).collect());
+        let result = storage::download_settings(&all);
         state.notify(match result {
-            Ok(()) => Notice::info("Settings exported (without the secret key or session token)."),
+            Ok(()) => Notice::info(format!(
+                "Settings of {} engine{} exported (without the secret key or session token).",
+                all.len(),
+                if all.len() == 1 { "" } else { "s" }
+            )),
             Err(e) => Notice::error(format!("The settings could not be exported: {e}")),
         });
     };
@@ -24,24 +48,20 @@ pub fn Toolbar() -> impl IntoView {
         };
         spawn_local(async move {
             let notice = match storage::read_settings_file(file).await {
-                Ok(mut imported) => {
-                    // The file has no credentials but the access key ID; keep the rest.
-                    let problems = imported.validate().len();
-                    state.settings.update(|s| {
-                        imported.credentials.session_token =
-                            std::mem::take(&mut s.credentials.session_token);
-                        imported.credentials.remember_secret = s.credentials.remember_secret;
-                        *s = imported;
-                    });
-                    match problems {
-                        0 => Notice::info("Settings imported."),
-                        1 => Notice::info(
-                            "Settings imported; 1 setting needs attention (marked below).",
-                        ),
-                        n => Notice::info(format!(
-                            "Settings imported; {n} settings need attention (marked below)."
-                        )),
-                    }
+                Ok(imported) => {
+                    let n = imported.len();
+                    let problems: usize = imported.iter().map(|s| s.validate().len()).sum();
+                    let kept = ws.replace(imported);
+                    let what = match n {
+                        1 => "Settings imported".to_string(),
+                        n => format!("Settings of {n} engines imported"),
+                    };
+                    let attention = match problems {
+                        0 => ".".to_string(),
+                        1 => "; 1 setting needs attention (marked below).".to_string(),
+                        p => format!("; {p} settings need attention (marked below)."),
+                    };
+                    Notice::info(format!("{what}{attention}{}", kept_text(&kept)))
                 }
                 Err(e) => Notice::error(format!("Not imported: {e}")),
             };
@@ -50,10 +70,15 @@ pub fn Toolbar() -> impl IntoView {
         });
     };
     let reset = move |_| {
-        state.reset();
-        state.notify(Notice::info(
-            "Settings reset to the tutorial defaults (your credentials were kept).",
-        ));
+        let offers = state.offers.get_untracked();
+        let mut settings = state.settings.get_untracked();
+        settings.reset_keeping_credentials();
+        settings.apply_server_offer(&offers);
+        let kept = ws.replace(vec![settings]);
+        state.notify(Notice::info(format!(
+            "Settings reset to the tutorial defaults (your credentials were kept).{}",
+            kept_text(&kept)
+        )));
     };
     view! {
         <div class="toolbar" role="group" aria-label="Settings file">

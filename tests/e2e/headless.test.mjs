@@ -1,7 +1,7 @@
 // The same engine without a browser (issue 15): settings exported from the page run
 // headless (`phantom-de-run`) against a second, identically started local endpoint, and
 // the two endpoints receive the same requests in the same order; the journal the runner
-// writes opens in the page ("Open a journal") and shows the same step log lines the runner
+// writes opens in the page ("Open a run") and shows the same step log lines the runner
 // printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,7 +89,7 @@ test('settings exported from the page run headless with the same requests, in th
     const other = await openPage();
     const [chooser] = await Promise.all([
       other.waitForEvent('filechooser'),
-      other.getByRole('button', { name: 'Open a journal', exact: true }).click(),
+      other.getByRole('button', { name: 'Open a run', exact: true }).click(),
     ]);
     await chooser.setFiles(journalFile);
     await other.locator('.run-status .phase', { hasText: 'read-only' }).waitFor({ timeout: 10_000 });

@@ -26,7 +26,7 @@ test('page loads with title, sections and no console errors', async () => {
   assert.equal(await page.title(), 'Phantom Decision Engine');
   const legends = await page.locator('fieldset legend').allTextContents();
   assert.deepEqual(legends, ['Endpoint', 'Credentials', 'Clouds', 'Launch configuration', 'Domain', 'Ramp', 'Simulation']);
-  assert.equal(await page.getByRole('button', { name: 'Run' }).isDisabled(), true);
+  assert.equal(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled(), true);
   await page.screenshot({ path: path.join(OUTPUT, 'skeleton.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

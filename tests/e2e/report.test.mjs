@@ -115,7 +115,7 @@ test('Download report writes one self-contained HTML file that opens offline wit
   }
 });
 
-test('Open a journal shows a downloaded journal read-only in a fresh page, offering nothing and sending nothing', async () => {
+test('Open a run shows a downloaded journal read-only in a fresh page, offering nothing and sending nothing', async () => {
   const { sim, page, openPage, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: { interval: 1, hold: 3 } });
   try {
     await runButton(page).click();
@@ -137,7 +137,7 @@ test('Open a journal shows a downloaded journal read-only in a fresh page, offer
     const sentBefore = (await sim.log()).length;
     const [chooser] = await Promise.all([
       other.waitForEvent('filechooser'),
-      other.getByRole('button', { name: 'Open a journal', exact: true }).click(),
+      other.getByRole('button', { name: 'Open a run', exact: true }).click(),
     ]);
     await chooser.setFiles(saved);
     await other.locator('.step-log .log-line').nth(lines - 1).waitFor({ timeout: 10_000 });

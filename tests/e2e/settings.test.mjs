@@ -78,7 +78,7 @@ async function planRows(page) {
 
 test('a new user fills the form by keyboard, sees the tutorial plan, and a reload keeps the settings but not the secret', async () => {
   const { context, page, problems } = await open(plain.url);
-  const run = page.getByRole('button', { name: 'Run' });
+  const run = page.getByRole('button', { name: 'Run', exact: true });
   assert.equal(await run.isDisabled(), true);
   assert.match(await page.locator('#run-reason').textContent(), /^Run is disabled: fix 3 settings first \(Phantom URL, Access key ID, Secret access key\)/);
 
@@ -188,17 +188,19 @@ test('settings export without the secret, and import refuses bad files with a sp
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-settings').click()]);
   const exported = fs.readFileSync(await download.path(), 'utf8');
   assert.equal(exported.includes(SECRET), false);
-  assert.equal(JSON.parse(exported).version, 1);
-  assert.equal(JSON.parse(exported).domain.name, 'exported_domain');
+  const file = JSON.parse(exported);
+  assert.equal(file.version, 2, 'every engine, in settings format version 2');
+  assert.equal(file.engines.length, 1);
+  assert.equal(file.engines[0].domain.name, 'exported_domain');
 
   const notice = page.locator('#notice');
   const upload = (name, text) => page.locator('#import-settings').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
   await upload('broken.json', '{"version": 1,');
   await page.waitForFunction(() => document.querySelector('#notice')?.textContent.startsWith('Not imported'));
   assert.equal(await notice.textContent(), 'Not imported: The file is not valid JSON: EOF while parsing a value at line 1 column 14');
-  await upload('future.json', exported.replace('"version": 1', '"version": 2'));
-  await page.waitForFunction(() => document.querySelector('#notice')?.textContent.includes('version 2'));
-  assert.equal(await notice.textContent(), 'Not imported: Settings version 2 is not supported; this app reads version 1');
+  await upload('future.json', JSON.stringify({ ...file, version: 3 }));
+  await page.waitForFunction(() => document.querySelector('#notice')?.textContent.includes('version 3'));
+  assert.equal(await notice.textContent(), 'Not imported: Settings version 3 is not supported; this app reads versions 1 and 2');
   await upload('secret.json', exported.replace('"access_key_id"', '"secret_key": "x", "access_key_id"'));
   await page.waitForFunction(() => document.querySelector('#notice')?.textContent.includes('secret_key'));
   assert.equal(await notice.textContent(), 'Not imported: The file contains "secret_key": settings files never carry secrets; remove it and import again');
@@ -208,6 +210,10 @@ test('settings export without the secret, and import refuses bad files with a sp
   await upload('settings.json', exported);
   await page.waitForFunction(() => document.querySelector('#f-domain-name')?.value === 'exported_domain');
   assert.match(await notice.textContent(), /^Settings imported/);
+  // A version 1 file (one engine, as the first release wrote it) still imports.
+  await page.locator('#f-domain-name').fill('typed_over');
+  await upload('old.json', JSON.stringify({ ...file.engines[0], version: 1, domain: { ...file.engines[0].domain, name: 'old_file_domain' } }));
+  await page.waitForFunction(() => document.querySelector('#f-domain-name')?.value === 'old_file_domain');
   assert.equal(await page.locator('#f-credentials-secret').inputValue(), SECRET, 'import keeps the secret in memory');
   assert.deepEqual(problems, []);
   await context.close();

@@ -60,7 +60,7 @@ fn mount_with(content: impl FnOnce() -> AnyView + 'static) -> (HtmlElement, RunS
     }
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let app = AppState::provide();
-        let run = RunState::provide(app);
+        let run = RunState::provide(app, phantom_de::ui::runner::Tabs::open());
         RUN.with(|r| *r.borrow_mut() = Some(run));
         content()
     });

@@ -17,7 +17,7 @@ use crate::ui::storage::prune::prune;
 use crate::ui::storage::runs::{self, SaveResult};
 
 mod found;
-pub use found::{found_at_load, read_journal, Found};
+pub use found::{found_at_load, read_journal, unclaimed_domains, Found};
 
 /// What the page says when the journal cannot be stored.
 const JOURNAL_REFUSED: &str = "The browser refused to store this run's log (its storage is full, or it keeps nothing in this mode): the log is kept in memory only until the page closes. The small recovery record is kept, so a reload still offers to scale the domain to 0.";

@@ -25,7 +25,7 @@ use crate::engine::{manual, resume_plan, RecoveryRecord, RunOptions, StopHandle,
 
 use super::state::{AppState, Notice};
 use drive::{Job, Launch, Listing, Pursue, PursuitJob};
-pub use keep::{found_at_load, Found, Keeper};
+pub use keep::{found_at_load, unclaimed_domains, Found, Keeper};
 pub use tabs::Tabs;
 
 /// The run, shared through context. Copy: every field is a reactive handle.
@@ -71,9 +71,10 @@ pub struct RunState {
 }
 
 impl RunState {
-    /// Finds the run to show in storage, starts keeping it, and provides the state as
-    /// context. A teardown the stored run left pending resumes by itself.
-    pub fn provide(app: AppState) -> Self {
+    /// Finds the run of the engine's domain to show in storage, starts keeping it, and
+    /// provides the state as context. A teardown the stored run left pending resumes by
+    /// itself. `tabs` is the page's one view of the other tabs (shared by its engines).
+    pub fn provide(app: AppState, tabs: Tabs) -> Self {
         let events = RwSignal::new(Vec::new());
         let summary = Memo::new(move |_| events.with(|e| JournalSummary::of(e)));
         let last_teardown = Memo::new(move |_| {
@@ -85,7 +86,6 @@ impl RunState {
             })
         });
         let keeper = Keeper::new();
-        let tabs = Tabs::open();
         let jobs = drive::Jobs::new(app, events, keeper, tabs);
         let state = Self {
             events,
@@ -135,7 +135,11 @@ impl RunState {
     async fn load(self, app: AppState) {
         let held = crate::ui::locks::held_names().await.unwrap_or_default();
         self.tabs.held.try_set(held.clone());
-        let Some(found) = keep::found_at_load(&held).await else {
+        let domain = app
+            .settings
+            .try_with_untracked(|s| s.domain.name.clone())
+            .unwrap_or_default();
+        let Some(found) = keep::found_at_load(&held, &domain).await else {
             return;
         };
         if let Some(problem) = &found.problem {
@@ -224,6 +228,22 @@ impl RunState {
         self.active.get_untracked() || self.pursuing.get_untracked()
     }
 
+    /// Whether the engine still owes its domain something: a run or teardown under
+    /// way, an interrupted run whose VMs may be running, or a teardown waiting for the
+    /// credentials. Such an engine is not removed or replaced (its offers would go).
+    /// Tracked: a view's `disabled` follows it.
+    pub fn owes(&self) -> bool {
+        self.active.get()
+            || self.pursuing.get()
+            || self.awaiting_credentials.get()
+            || self.recovered.with(Option::is_some)
+            || (self.interrupted.get()
+                && self
+                    .summary
+                    .with(|s| !s.ended() && s.capacity_may_be_running()))
+            || self.summary.with(|s| s.pending_teardown.is_some())
+    }
+
     fn launch(&self, app: AppState, mut launch: Launch) {
         let Some(client) = self.client(app) else {
             return;
@@ -241,7 +261,7 @@ impl RunState {
         }));
     }
 
-    /// Shows a journal read from a file ("Open a journal"): read-only, so nothing is offered
+    /// Shows a journal read from a file ("Open a run"): read-only, so nothing is offered
     /// for it (its domain may be anyone's now) and nothing of it is stored. Refused while
     /// this page runs or tears down.
     pub fn open(&self, app: AppState, journal: crate::engine::journal::Journal, name: String) {

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::settings::{self, import_json, parse_server_config, ImportError, ProxyOffer, Settings};
+use crate::settings::{
+    self, import_engines, parse_server_config, ImportError, ProxyOffer, Settings,
+};
 
 pub mod appender;
 pub mod idb;
@@ -38,8 +40,9 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// What was found in `localStorage` at start.
 pub struct Loaded {
-    /// The stored settings, or the tutorial defaults.
-    pub settings: Settings,
+    /// The stored engines (one, from settings stored before several engines were), or
+    /// the tutorial's one engine. Never empty.
+    pub engines: Vec<Settings>,
     /// Whether settings were stored (a returning visitor).
     pub stored: bool,
     /// The remembered secret, if any.
@@ -62,12 +65,12 @@ pub fn load() -> Loaded {
     let text = storage
         .as_ref()
         .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten());
-    let (mut settings, stored, problem) = match text {
-        None => (Settings::tutorial_defaults(), false, None),
-        Some(t) => match import_json(&t) {
+    let (mut engines, stored, problem) = match text {
+        None => (vec![Settings::tutorial_defaults()], false, None),
+        Some(t) => match import_engines(&t) {
             Ok(s) => (s, true, None),
             Err(e) => (
-                Settings::tutorial_defaults(),
+                vec![Settings::tutorial_defaults()],
                 false,
                 Some(format!(
                     "The settings saved in this browser could not be used ({e}); the tutorial defaults are shown."
@@ -80,24 +83,26 @@ pub fn load() -> Loaded {
         .and_then(|s| s.get_item(SECRET_KEY).ok().flatten())
         .and_then(|t| serde_json::from_str::<RememberedSecret>(&t).ok());
     let secret = remembered.map(|r| {
-        settings.credentials.remember_secret = true;
-        settings.credentials.session_token = r.session_token;
+        for settings in &mut engines {
+            settings.credentials.remember_secret = true;
+            settings.credentials.session_token = r.session_token.clone();
+        }
         r.secret
     });
     Loaded {
-        settings,
+        engines,
         stored,
         secret,
         problem,
     }
 }
 
-/// Saves the non-secret settings. Returns false when the browser refuses.
-pub fn save_settings(s: &Settings) -> bool {
+/// Saves every engine's non-secret settings. Returns false when the browser refuses.
+pub fn save_settings(engines: &[Settings]) -> bool {
     let Some(storage) = local_storage() else {
         return false;
     };
-    match settings::export_json(s) {
+    match settings::export_engines(engines) {
         Ok(text) => storage.set_item(SETTINGS_KEY, &text).is_ok(),
         Err(_) => false,
     }
@@ -126,9 +131,9 @@ pub fn forget_secret() {
     }
 }
 
-/// Offers the settings as a file download.
-pub fn download_settings(s: &Settings) -> Result<(), String> {
-    let text = settings::export_json(s).map_err(|e| e.to_string())?;
+/// Offers every engine's settings as a file download.
+pub fn download_settings(engines: &[Settings]) -> Result<(), String> {
+    let text = settings::export_engines(engines).map_err(|e| e.to_string())?;
     download_text(
         "phantom-decision-engine-settings.json",
         "application/json",
@@ -161,8 +166,8 @@ pub enum UploadError {
     Import(#[from] ImportError),
 }
 
-/// Reads and checks an uploaded settings file.
-pub async fn read_settings_file(file: web_sys::File) -> Result<Settings, UploadError> {
+/// Reads and checks an uploaded settings file: its engines, in order.
+pub async fn read_settings_file(file: web_sys::File) -> Result<Vec<Settings>, UploadError> {
     let size = file.size();
     if size > settings::io::MAX_IMPORT_BYTES as f64 {
         return Err(UploadError::TooLarge(size as u64));
@@ -172,10 +177,10 @@ pub async fn read_settings_file(file: web_sys::File) -> Result<Settings, UploadE
         .map_err(|_| UploadError::Unreadable)?
         .as_string()
         .ok_or(UploadError::Unreadable)?;
-    Ok(import_json(&text)?)
+    Ok(import_engines(&text)?)
 }
 
-/// The largest run journal "Open a journal" reads: a day-long run's journal is a few tens
+/// The largest run journal "Open a run" reads: a day-long run's journal is a few tens
 /// of megabytes; anything larger is not one of ours.
 pub const MAX_JOURNAL_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
@@ -195,6 +200,13 @@ pub async fn read_journal_file(
         .map_err(|_| "the file could not be read".to_string())?
         .as_string()
         .ok_or_else(|| "the file could not be read".to_string())?;
+    // A report this app wrote keeps its run's journal.
+    if text.trim_start().starts_with('<') {
+        let json = crate::report::html::journal_of_report(&text).ok_or_else(|| {
+            "the file is HTML but not a run report of this app (or one from before reports kept their journal)".to_string()
+        })?;
+        return crate::engine::journal::Journal::from_json(&json).map_err(|e| e.to_string());
+    }
     crate::engine::journal::Journal::from_json(&text).map_err(|e| e.to_string())
 }
 

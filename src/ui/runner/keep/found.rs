@@ -155,9 +155,8 @@ pub async fn read_journal(run_id: &str) -> Result<Option<Journal>, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The run a page shows at load ([`run_to_show`]), given the domain locks other tabs
-/// hold: never one whose domain another tab drives.
-pub async fn found_at_load(held: &[String]) -> Option<Found> {
+/// Every stored run, read as far as weighing it needs.
+async fn read_all() -> Vec<Read> {
     let mut stored = runs::load_runs();
     // No IndexedDB (private mode, refused): the records in `localStorage` still say
     // what the runs left running.
@@ -185,6 +184,38 @@ pub async fn found_at_load(held: &[String]) -> Option<Found> {
         }
         read.push(one);
     }
+    read
+}
+
+/// The domains of stored runs that need attention (VMs may be running, or a teardown
+/// is pending) and that no other tab drives, other than `shown` (the engines' domains):
+/// the page adds an engine for each, so no obligation goes unseen.
+pub async fn unclaimed_domains(held: &[String], shown: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for one in read_all().await {
+        let domain = one.domain();
+        let candidate = one.candidate(held);
+        if candidate.needs_attention
+            && !candidate.held_elsewhere
+            && !domain.trim().is_empty()
+            && !shown.iter().any(|d| d.trim() == domain.trim())
+            && !out.contains(&domain)
+        {
+            out.push(domain);
+        }
+    }
+    out
+}
+
+/// The run of `domain` an engine shows at load ([`run_to_show`] among that domain's
+/// runs), given the domain locks other tabs hold: never one whose domain another tab
+/// drives.
+pub async fn found_at_load(held: &[String], domain: &str) -> Option<Found> {
+    let read: Vec<Read> = read_all()
+        .await
+        .into_iter()
+        .filter(|r| r.domain().trim() == domain.trim())
+        .collect();
     let candidates: Vec<Candidate> = read.iter().map(|r| r.candidate(held)).collect();
     let mut chosen = read.into_iter().nth(run_to_show(&candidates)?)?;
     if chosen.record.is_some() {
