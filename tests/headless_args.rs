@@ -13,11 +13,11 @@ use phantom_de::api::Connection;
 use phantom_de::engine::{Plan, RunOptions};
 use phantom_de::headless::args::{parse_args, Args, Command, Environment, UsageError};
 use phantom_de::headless::inputs::{
-    apply_overrides, find_secret, prepare, read_settings, InputError, Source,
+    apply_overrides, find_secret, prepare, read_engine, read_settings, InputError, Source,
 };
 use phantom_de::headless::secret::SecretText;
 use phantom_de::headless::shape::Refusal;
-use phantom_de::settings::{export_json, ConnectionMode, Settings};
+use phantom_de::settings::{export_engines, export_json, ConnectionMode, Settings};
 
 const SECRET: &str = "headless-secret/with+odd=chars";
 
@@ -407,6 +407,59 @@ fn the_pages_import_refuses_what_it_refuses() {
     );
     let error = read_settings(&with_secret).expect_err("a secret in the file");
     assert!(error.to_string().contains("never carry secrets"), "{error}");
+}
+
+/// The page's export of engines of these domains.
+fn engines_text(domains: &[&str]) -> String {
+    let list: Vec<Settings> = domains
+        .iter()
+        .map(|d| {
+            let mut s = Settings::tutorial_defaults();
+            s.domain.name = d.to_string();
+            s
+        })
+        .collect();
+    export_engines(&list).expect("exports")
+}
+
+#[test]
+fn a_file_of_several_engines_runs_the_one_named_by_domain() {
+    let text = engines_text(&["head", "workers"]);
+    let s = read_engine(&text, Some("workers")).expect("reads");
+    assert_eq!(s.domain.name, "workers");
+    let error = read_engine(&text, None).expect_err("which one?");
+    assert_eq!(
+        error.to_string(),
+        "the settings file holds 2 engines (domains head, workers): choose one with --domain NAME"
+    );
+    let error = read_engine(&text, Some("nobody")).expect_err("no such domain");
+    assert_eq!(
+        error.to_string(),
+        "the settings file has no engine of domain nobody (its domains: head, workers)"
+    );
+    // A version 2 file of one engine, and a version 1 file, need no --domain.
+    assert_eq!(
+        read_settings(&engines_text(&["solo"]))
+            .map(|s| s.domain.name)
+            .ok(),
+        Some("solo".into())
+    );
+    assert!(read_engine(&tutorial_text(), Some("my_domain")).is_ok());
+    // The shape check looks inside every engine.
+    let odd = text.replacen("\"shape\": \"tutorial\"", "\"shape\": \"zigzag\"", 1);
+    assert!(
+        matches!(
+            read_engine(&odd, Some("workers")),
+            Err(InputError::Refused(_))
+        ),
+        "{odd}"
+    );
+    assert_eq!(
+        run_args(&["--domain", "workers", "settings.json"])
+            .domain
+            .as_deref(),
+        Some("workers")
+    );
 }
 
 #[test]

@@ -31,6 +31,8 @@ deadlines, Stop's teardown as the file's run options say. Requests go straight
 to the endpoint (the file's proxy choice applies to the page only).
 
 OPTIONS
+  --domain NAME        With a file of several engines (the page's Export settings
+                       with several domains), run the one of domain NAME.
   --url URL            The endpoint (default: $PHANTOM_URL, else the file's).
   --access-key ID      The access key ID (default: $EC2_ACCESS_KEY, else the file's).
   --secret-file FILE   Read the secret key from the first line of FILE (default:
@@ -82,6 +84,8 @@ pub enum Command {
 pub struct Args {
     /// The settings file (`-`: stdin).
     pub settings: PathBuf,
+    /// `--domain`: which engine of a file of several.
+    pub domain: Option<String>,
     /// `--url`.
     pub url: Option<String>,
     /// `--access-key`.
@@ -136,7 +140,8 @@ pub enum UsageError {
 }
 
 /// The flags that take a value, by name.
-const VALUE_FLAGS: [&str; 5] = [
+const VALUE_FLAGS: [&str; 6] = [
+    "--domain",
     "--url",
     "--access-key",
     "--secret-file",
@@ -208,6 +213,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Us
             return Err(UsageError::EmptyValue(flag));
         }
         let repeated = match flag {
+            "--domain" => out.domain.replace(value).is_some(),
             "--url" => out.url.replace(value).is_some(),
             "--access-key" => out.access_key.replace(value).is_some(),
             "--secret-file" => out.secret_file.replace(value.into()).is_some(),

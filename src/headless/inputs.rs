@@ -1,5 +1,5 @@
 //! From a settings file, the flags and the environment to what a run needs, exactly as
-//! the page gets there: the file read by the page's own import ([`import_json`]), the
+//! the page gets there: the file read by the page's own import ([`import_engines`]), the
 //! shape checked ([`super::shape`]), the endpoint and credentials filled in from flags
 //! and environment, every problem found by the page's own validation
 //! ([`Settings::validate_with_secret`]), the plan by the page's own
@@ -17,7 +17,7 @@ use crate::api::ClientConfig;
 use crate::engine::{Plan, RunOptions};
 use crate::settings::io::MAX_IMPORT_BYTES;
 use crate::settings::{
-    import_json, ConnectionMode, CredentialField, EndpointField, Field, FieldError, ImportError,
+    import_engines, ConnectionMode, CredentialField, EndpointField, Field, FieldError, ImportError,
     Settings,
 };
 use crate::sign::Credentials;
@@ -133,6 +133,9 @@ pub enum InputError {
     /// The secret could not be read (the message names the file, never the secret).
     #[error("{0}")]
     Secret(String),
+    /// No engine of the file, or several, answer to `--domain`.
+    #[error("{0}")]
+    Engine(String),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -143,16 +146,51 @@ fn list(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// Reads a settings file with the page's import, after refusing a shape this runner
-/// does not run (with its own message).
+/// Reads a settings file of one engine with the page's import (see [`read_engine`]).
 pub fn read_settings(text: &str) -> Result<Settings, InputError> {
+    read_engine(text, None)
+}
+
+/// Reads a settings file with the page's import, after refusing a shape this runner
+/// does not run (with its own message): its one engine, or, from a file of several (the
+/// page's Export settings with several domains), the engine of `domain` (`--domain`).
+pub fn read_engine(text: &str, domain: Option<&str>) -> Result<Settings, InputError> {
     let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
     if bare.len() <= MAX_IMPORT_BYTES {
         if let Ok(value) = serde_json::from_str::<Value>(bare) {
-            refuse_unknown_shape(&value)?;
+            match value.get("engines").and_then(Value::as_array) {
+                Some(engines) => engines.iter().try_for_each(refuse_unknown_shape)?,
+                None => refuse_unknown_shape(&value)?,
+            }
         }
     }
-    let settings = import_json(text)?;
+    let mut engines = import_engines(text)?;
+    let names = || {
+        engines
+            .iter()
+            .map(|e| e.domain.name.trim().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let settings = match domain.map(str::trim) {
+        Some(wanted) => match engines.iter().position(|e| e.domain.name.trim() == wanted) {
+            Some(i) => engines.swap_remove(i),
+            None => {
+                return Err(InputError::Engine(format!(
+                    "the settings file has no engine of domain {wanted} (its domains: {})",
+                    names()
+                )))
+            }
+        },
+        None if engines.len() == 1 => engines.remove(0),
+        None => {
+            return Err(InputError::Engine(format!(
+                "the settings file holds {} engines (domains {}): choose one with --domain NAME",
+                engines.len(),
+                names()
+            )))
+        }
+    };
     check_runnable(&settings)?;
     Ok(settings)
 }

@@ -54,7 +54,7 @@ use crate::settings::io::MAX_IMPORT_BYTES;
 use args::{parse_args, Args, Command, Environment, HELP};
 use drive::Drive;
 use exit::Exit;
-use inputs::{apply_overrides, find_secret, prepare, read_settings, InputError, Prepared, Sources};
+use inputs::{apply_overrides, find_secret, prepare, read_engine, InputError, Prepared, Sources};
 use output::{LogForm, Output};
 use recorder::Recorder;
 use secret::SecretText;
@@ -114,7 +114,7 @@ fn read_text(path: &Path) -> Result<String, InputError> {
 /// Everything up to the first request: the settings read and checked, the secret
 /// found (not for a dry run), and where the endpoint and credentials came from.
 fn check(args: &Args, env: &Environment) -> Result<(Prepared, Sources), InputError> {
-    let mut settings = read_settings(&read_text(&args.settings)?)?;
+    let mut settings = read_engine(&read_text(&args.settings)?, args.domain.as_deref())?;
     let mut sources = apply_overrides(&mut settings, args, env);
     let secret = if args.dry_run {
         None
