@@ -26,6 +26,7 @@ pub mod facts;
 pub mod figures;
 pub mod history;
 pub mod html;
+pub mod limits;
 pub mod logbook;
 pub mod overview;
 pub mod series;

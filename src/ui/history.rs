@@ -8,11 +8,13 @@
 use leptos::prelude::*;
 
 use crate::report::history::{history_rows, HistoryRow, RunEntry};
+use crate::report::limits::{HistoryLimits, LimitField};
 
 use super::engines::Workspace;
 use super::runner::RunState;
 use super::state::{AppState, Notice};
 use super::storage::journals;
+use super::storage::prune;
 use super::storage::runs;
 
 /// The index's entries, as stored now.
@@ -190,12 +192,79 @@ pub fn RunHistory() -> impl IntoView {
                     "Delete all ended"
                 </button>
             </Show>
-            <p class="hint">
-                {format!(
-                    "Kept in this browser: at most {} runs; the oldest ended ones go first.",
-                    crate::report::history::MAX_RUNS
-                )}
-            </p>
+            <Limits engines=engines refresh=refresh/>
         </section>
+    }
+}
+
+/// How much history is kept: runs and MB of logs, set by the person. Lowered limits
+/// apply at once (the oldest ended runs go); a run not ended is never let go.
+#[component]
+fn Limits(engines: Engines, refresh: RwSignal<u32>) -> impl IntoView {
+    let saved = RwSignal::new(prune::limits());
+    let runs = RwSignal::new(saved.get_untracked().runs.to_string());
+    let mb = RwSignal::new(saved.get_untracked().mb.to_string());
+    let problems = RwSignal::new(Vec::<(LimitField, String)>::new());
+    let problem = move |field: LimitField| {
+        move || problems.with(|p| p.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
+    };
+    let apply = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        match HistoryLimits::parse(&runs.get_untracked(), &mb.get_untracked()) {
+            Err(found) => problems.set(found),
+            Ok(limits) => {
+                problems.set(Vec::new());
+                if !prune::save_limits(limits) {
+                    engines.notify(Notice::error(
+                        "This browser does not let the page save the history's limits.",
+                    ));
+                    return;
+                }
+                saved.set(limits);
+                leptos::task::spawn_local(async move {
+                    let gone = prune::prune("").await.len();
+                    let _ = refresh.try_update(|n| *n += 1);
+                    engines.notify(Notice::info(format!(
+                        "The run history keeps {}{}.",
+                        limits.text(),
+                        match gone {
+                            0 => String::new(),
+                            1 => "; 1 ended run was let go".to_string(),
+                            n => format!("; {n} ended runs were let go"),
+                        }
+                    )));
+                });
+            }
+        }
+    };
+    let field =
+        move |id: &'static str, label: &'static str, value: RwSignal<String>, which: LimitField| {
+            let error_id = format!("{id}-error");
+            let message = problem(which);
+            view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    <input
+                        id=id
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=move || value.get()
+                        aria-invalid=move || if message().is_some() { "true" } else { "false" }
+                        aria-describedby=error_id.clone()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                    <p class="field-error" id=error_id>{problem(which)}</p>
+                </div>
+            }
+        };
+    view! {
+        <details class="history-limits">
+            <summary>{move || format!("Kept in this browser: {}; the oldest ended runs go first.", saved.get().text())}</summary>
+            <form class="limits" novalidate=true on:submit=apply>
+                {field("history-runs", "Runs kept at most", runs, LimitField::Runs)}
+                {field("history-mb", "Logs kept at most (MB)", mb, LimitField::Mb)}
+                <button type="submit" class="secondary">"Apply limits"</button>
+            </form>
+        </details>
     }
 }

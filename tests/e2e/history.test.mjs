@@ -82,3 +82,38 @@ test('two runs are listed newest first with outcome, duration and peak; one open
     await close();
   }
 });
+
+test('the history keeps as many runs as its limit says: a bad limit is refused next to the field, a lowered one lets the oldest go', { timeout: 120_000 }, async () => {
+  const { page, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: { interval: 1, hold: 1 } });
+  try {
+    await page.getByLabel('Peak capacity', { exact: true }).fill('2');
+    await runToTheEnd(page);
+    await waitForRows(page, 1);
+    await runToTheEnd(page);
+    await waitForRows(page, 2);
+    const limits = history(page).locator('details.history-limits');
+    await limits.locator('summary').click();
+    assert.match(await limits.locator('summary').innerText(), /at most 50 runs and 64 MB of logs/);
+    const runsField = history(page).getByLabel('Runs kept at most', { exact: true });
+    await runsField.fill('0');
+    await history(page).getByRole('button', { name: 'Apply limits', exact: true }).click();
+    await waitForText(limits.locator('#history-runs-error'), /from 1 to 500, not 0/);
+    assert.equal(await runsField.getAttribute('aria-invalid'), 'true');
+    assert.equal(await rows(page).count(), 2, 'a refused limit let a run go');
+
+    await runsField.fill('1');
+    await history(page).getByRole('button', { name: 'Apply limits', exact: true }).click();
+    await waitForText(page.locator('#notice'), /The run history keeps at most 1 run and 64 MB of logs; 1 ended run was let go/);
+    await waitForRows(page, 1);
+    // The limit is this browser's: it survives a reload, and the next run keeps it.
+    await page.reload();
+    await waitForRows(page, 1);
+    assert.match(await history(page).locator('details.history-limits summary').innerText(), /at most 1 run and/);
+    await page.getByLabel('Secret access key').fill(SECRET);
+    await runToTheEnd(page);
+    await sleep(1000);
+    await waitForRows(page, 1);
+  } finally {
+    await close();
+  }
+});

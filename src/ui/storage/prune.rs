@@ -1,12 +1,24 @@
-//! Keeping the journals in IndexedDB within their bounds (`report::history`'s
-//! [`STORED_BOUNDS`]): ended runs go whole, oldest first, their journal and their
-//! `localStorage` records together. Run when a run ends and at load, never on the
+//! Keeping the journals in IndexedDB within the history's limits (the person's
+//! [`HistoryLimits`], by default `report::history`'s `STORED_BOUNDS`): ended runs go
+//! whole, oldest first, their journal and their `localStorage` records together. Run when a run ends and at load, never on the
 //! engine's path: it reads every run's stored size, which is one small read per run.
 
 use super::journals;
 use super::raw::{local_storage, read_index, session_storage};
 use super::room::remove_local_records;
-use crate::report::history::{over_bounds_within, STORED_BOUNDS};
+use crate::report::history::over_bounds_within;
+use crate::report::limits::{HistoryLimits, LIMITS_KEY};
+
+/// The history's limits as stored (the defaults when none are).
+pub fn limits() -> HistoryLimits {
+    let stored = local_storage().and_then(|l| l.get_item(LIMITS_KEY).ok().flatten());
+    HistoryLimits::read(stored.as_deref())
+}
+
+/// Stores the history's limits; false when the browser refuses.
+pub fn save_limits(limits: HistoryLimits) -> bool {
+    local_storage().is_some_and(|l| l.set_item(LIMITS_KEY, &limits.to_json()).is_ok())
+}
 
 /// Lets ended runs other than `keep` go until the stored journals are within bounds; the
 /// ids let go. Nothing when IndexedDB cannot be read (nothing is known to be too much).
@@ -24,7 +36,7 @@ pub async fn prune(keep: &str) -> Vec<String> {
             .find(|(stored_id, _)| stored_id == id)
             .map_or(0, |(_, meta)| meta.chars)
     };
-    let chosen = over_bounds_within(&index, chars, keep, STORED_BOUNDS);
+    let chosen = over_bounds_within(&index, chars, keep, limits().bounds());
     for id in &chosen {
         for storage in [Some(local.clone()), session_storage()]
             .into_iter()

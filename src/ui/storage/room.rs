@@ -4,7 +4,7 @@
 
 use web_sys::Storage;
 
-use crate::report::history::{self, eviction_order, over_bounds, part_key, RunPart};
+use crate::report::history::{self, eviction_order, over_bounds_within, part_key, RunPart};
 
 use super::raw::{read_index, read_length, update_index, write, WriteError};
 
@@ -69,13 +69,20 @@ pub(super) fn make_room_for(
     false
 }
 
-/// Removes ended runs (other than `keep`) beyond the history's bounds; their ids.
+/// Removes ended runs (other than `keep`) beyond the history's limits; their ids.
 pub(super) fn enforce_bounds(storage: &Storage, keep: &str) -> Vec<String> {
     let index = read_index(storage);
-    let chosen = over_bounds(
+    // The person's count of runs; this store's own bound on journal characters (its
+    // journals are only earlier versions').
+    let bounds = history::Bounds {
+        runs: super::prune::limits().runs,
+        chars: history::MAX_JOURNAL_CHARS,
+    };
+    let chosen = over_bounds_within(
         &index,
         |id| read_length(storage, &part_key(id, RunPart::Journal)).unwrap_or(0),
         keep,
+        bounds,
     );
     for id in &chosen {
         remove_records(storage, id);
