@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  launchBrowser, openRunPage, runButton, waitForLine, OUTPUT, clearStoredRuns,
+  launchBrowser, openRunPage, runButton, waitForLine, OUTPUT, clearStoredRuns, waitForText,
 } from './harness.mjs';
 
 const AK = 'PDEE2EREPORTKEY';
@@ -69,7 +69,7 @@ async function openOffline(file) {
 }
 
 test('Download report writes one self-contained HTML file that opens offline without JavaScript', async () => {
-  const { sim, page, problems, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: { interval: 1, hold: 3 } });
+  const { sim, page, problems, openPage, close } = await openRunPage(browser, { accessKey: AK, secret: SECRET, ramp: { interval: 1, hold: 3 } });
   try {
     assert.ok(await reportButton(page).isDisabled(), 'no run yet: nothing to report');
     await runButton(page).click();
@@ -108,6 +108,20 @@ test('Download report writes one self-contained HTML file that opens offline wit
     assert.deepEqual(shown.requests.filter((u) => !u.startsWith('file://')), [], 'the report loaded something');
     assert.equal(shown.requests.length, 1, shown.requests.join('\n'));
     assert.deepEqual(shown.problems, []);
+
+    // The report opens in the page again ("Open a run"): its journal is kept in it.
+    const other = await openPage();
+    const sentBefore = (await sim.log()).length;
+    const [chooser] = await Promise.all([
+      other.waitForEvent('filechooser'),
+      other.getByRole('button', { name: 'Open a run', exact: true }).click(),
+    ]);
+    await chooser.setFiles(done.saved);
+    await waitForText(other.locator('.run-status .phase'), /Opened from report-done-\d+\.html \(read-only\)/);
+    await other.locator('.step-log .log-line').nth(shown.rows - 1).waitFor({ timeout: 10_000 });
+    assert.equal(await logLines(other), shown.rows, 'the reopened report shows its whole log');
+    assert.equal((await sim.log()).length, sentBefore, 'opening a report sent a request');
+    await other.close();
     // The monitor's describe in flight at the end is cancelled (as in run.test.mjs).
     assert.deepEqual(problems.filter((p) => !/Action=DescribeAutoScalingGroups.* net::ERR_ABORTED$/.test(p)), []);
   } finally {
