@@ -98,6 +98,8 @@ test('Add domain copies the engine; the same domain twice is refused; two engine
 
     await clickRun(page, 'my_domain');
     await clickRun(page, 'my_domain_2');
+    const remove = engine(page, 'my_domain_2').getByRole('button', { name: 'Remove my_domain_2', exact: true });
+    assert.ok(await remove.isDisabled(), 'a running engine can be removed');
     await runBar(page).waitFor({ timeout: 10_000 });
     await waitForText(runBar(page), /my_domain_2/);
     assert.equal(await runBar(page).locator('.run-bar-item').count(), 2);
@@ -128,6 +130,16 @@ test('Add domain copies the engine; the same domain twice is refused; two engine
     assert.match(overview, /my_domain\s+Finished: completed/);
     assert.match(overview, /my_domain_2\s+Finished: completed/);
     await runBar(page).waitFor({ state: 'hidden', timeout: 30_000 });
+
+    // An engine that owes its domain nothing is removed; its domain is left as it is.
+    await remove.click();
+    await engine(page, 'my_domain_2').waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await page.locator('section.engine').count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Remove my_domain', exact: true }).isVisible(), false, 'the last engine stays');
+    assert.equal(Number((await simDomain(sim, 'my_domain_2')).desired), 2);
+    await page.reload();
+    await engine(page, 'my_domain').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('section.engine').count(), 1, 'the removal was saved');
     const bad = (await sim.log()).filter((r) => r.status >= 400).map((r) => `${r.action} ${r.status} ${JSON.stringify(r).slice(0, 400)}`);
     assert.deepEqual(bad, [], 'the endpoint refused a request');
     assert.deepEqual(problems.filter((p) => !/Action=DescribeAutoScalingGroups.* net::ERR_ABORTED$/.test(p)), []);
