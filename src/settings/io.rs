@@ -255,8 +255,11 @@ fn engine_of(engine: Value) -> Result<Settings, ImportError> {
         Ok(v) if v == u64::from(SETTINGS_VERSION) => {}
         Ok(v) => return Err(ImportError::UnsupportedVersion(v)),
     }
-    let settings: Settings = serde_json::from_value(Value::Object(map))
-        .map_err(|e| ImportError::Format(tidy(&e.to_string())))?;
+    // Read from text, as a version 1 file is: `serde_json::from_value` would link a
+    // second copy of the settings' deserializer into the page.
+    let text = Value::Object(map).to_string();
+    let settings: Settings =
+        serde_json::from_str(&text).map_err(|e| ImportError::Format(tidy(&e.to_string())))?;
     checked(settings)
 }
 
@@ -269,21 +272,19 @@ fn checked(settings: Settings) -> Result<Settings, ImportError> {
 }
 
 /// Every engine as one version 2 file: pretty, each engine as [`export_json`] writes
-/// it (no secret key, session token or "remember" flag).
+/// it (no secret key, session token or "remember" flag). Put together as text, each
+/// engine's lines indented into the list: serializing through `serde_json::Value`
+/// would link a second copy of the settings' serializer into the page.
 pub fn export_engines(engines: &[Settings]) -> Result<String, serde_json::Error> {
-    let engines = engines
-        .iter()
-        .map(|e| {
-            let mut e = e.clone();
-            e.version = SETTINGS_VERSION;
-            serde_json::to_value(e)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let file = serde_json::json!({ "version": ENGINES_VERSION, "engines": engines });
-    serde_json::to_string_pretty(&file).map(|mut t| {
-        t.push('\n');
-        t
-    })
+    let mut text = format!("{{\n  \"version\": {ENGINES_VERSION},\n  \"engines\": [");
+    for (i, engine) in engines.iter().enumerate() {
+        text.push_str(if i == 0 { "\n" } else { ",\n" });
+        let one = export_json(engine)?;
+        let lines: Vec<String> = one.trim_end().lines().map(|l| format!("    {l}")).collect();
+        text.push_str(&lines.join("\n"));
+    }
+    text.push_str("\n  ]\n}\n");
+    Ok(text)
 }
 
 /// Bounds every list and text of imported settings.
