@@ -162,6 +162,32 @@ fn the_shared_connection_replaces_endpoint_and_credentials_and_follows_the_profi
 }
 
 #[test]
+fn an_engine_with_its_own_connection_keeps_it_and_says_so_in_the_file() {
+    let shared = engine("ignored", "http://127.0.0.1:5000/");
+    let mut own = engine("workers", URL);
+    own.run.own_connection = true;
+    own.credentials.access_key_id = "MINE".into();
+    let before = own.clone();
+    assert!(!share_connection(&mut own, &shared), "nothing to change");
+    assert_eq!(own, before);
+    // Saved with the flag; a one-engine file without it is what it always was.
+    let text = export_engines(&[engine("a", URL), own.clone()]).expect("exports");
+    assert_eq!(
+        text.matches("\"own_connection\": true").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(import_engines(&text).expect("imports")[1], own);
+    assert!(!export_json(&engine("a", URL))
+        .expect("exports")
+        .contains("own_connection"));
+    // Two engines on the same domain name but their own endpoints do not conflict.
+    let mut elsewhere = engine("workers", "http://127.0.0.1:9/");
+    elsewhere.run.own_connection = true;
+    assert!(engine_conflicts(&[engine("workers", URL), elsewhere])[1].is_empty());
+}
+
+#[test]
 fn every_engine_round_trips_through_a_version_2_file() {
     let mut b = engine("head", URL);
     b.ramp.interval.0 = "7".into();

@@ -996,7 +996,7 @@ fn field_labels_name_what_the_form_shows() {
 
 /// Every field's path, in form order, with one cloud and one step: the spelling the page's
 /// DOM ids and the browser tests rely on.
-const PATHS: [&str; 86] = [
+const PATHS: [&str; 87] = [
     "settings",
     "endpoint.url",
     "endpoint.profile",
@@ -1067,6 +1067,7 @@ const PATHS: [&str; 86] = [
     "run.leave_running",
     "run.continue_on_failed_step",
     "run.monitor_seconds",
+    "run.own_connection",
     "simulate.boot",
     "simulate.failures_per_hour",
     "simulate.seed",

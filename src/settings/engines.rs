@@ -136,9 +136,12 @@ pub fn copy_for_new_engine(from: &Settings, engines: &[Settings]) -> Settings {
 /// Gives `engine` the page's endpoint and credentials (`shared`'s: every engine of the
 /// page signs and sends the same way), switching its profile as
 /// [`Settings::set_profile`] does, so an availability zone at the old profile's default
-/// follows. False when it had them already (nothing changed).
+/// follows. False when it had them already, or has its own (`run.own_connection`):
+/// nothing changed.
 pub fn share_connection(engine: &mut Settings, shared: &Settings) -> bool {
-    if engine.endpoint == shared.endpoint && engine.credentials == shared.credentials {
+    if engine.run.own_connection
+        || (engine.endpoint == shared.endpoint && engine.credentials == shared.credentials)
+    {
         return false;
     }
     if engine.endpoint.profile != shared.endpoint.profile {

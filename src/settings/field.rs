@@ -170,6 +170,7 @@ section_fields! {
         LeaveRunning = "leave_running", "Leave the VMs running";
         ContinueOnFailedStep = "continue_on_failed_step", "Continue after a failed step";
         MonitorSeconds = "monitor_seconds", "Monitor interval";
+        OwnConnection = "own_connection", "Its own endpoint and credentials";
     }
 }
 

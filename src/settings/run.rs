@@ -16,6 +16,11 @@ pub struct RunSettings {
     pub continue_on_failed_step: bool,
     /// Look at the domain's VMs this often while running, in seconds (0: never).
     pub monitor_seconds: NumText,
+    /// On a page of several engines: this engine has its own endpoint and credentials
+    /// (off: the page's, copied in). Left out of the file when off, so a one-engine
+    /// file is what it always was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub own_connection: bool,
 }
 
 impl Default for RunSettings {
@@ -24,6 +29,7 @@ impl Default for RunSettings {
             leave_running: false,
             continue_on_failed_step: false,
             monitor_seconds: 3.into(),
+            own_connection: false,
         }
     }
 }

@@ -18,7 +18,7 @@ pub fn CredentialsSection() -> impl IntoView {
     let secret_invalid = move || state.error_of(secret).is_some();
     let remembered = move || state.settings.with(|s| s.credentials.remember_secret);
     view! {
-        <fieldset class="section" id="credentials">
+        <fieldset class="section" id=state.id("credentials")>
             <legend>"Credentials"</legend>
             {text_field(
                 CredentialField::AccessKeyId,
@@ -41,7 +41,11 @@ pub fn CredentialsSection() -> impl IntoView {
                     on:input=move |ev| state.secret.set(event_target_value(&ev))
                 />
                 <p class="hint" id=format!("{secret_id}-hint")>
-                    "Kept in this page's memory only, unless you tick \u{201c}remember\u{201d} below."
+                    {if state.remembers {
+                        "Kept in this page's memory only, unless you tick \u{201c}remember\u{201d} below."
+                    } else {
+                        "Kept in this page's memory only: an engine's own secret key is never remembered."
+                    }}
                 </p>
                 {field_message(secret)}
             </div>
@@ -53,15 +57,19 @@ pub fn CredentialsSection() -> impl IntoView {
                 |s: &Settings| s.credentials.session_token.clone(),
                 |s: &mut Settings, v| s.credentials.session_token = v,
             )}
-            {checkbox_field(
-                CredentialField::RememberSecret,
-                "Remember the secret key on this device",
-                None,
-                |s: &Settings| s.credentials.remember_secret,
-                |s: &mut Settings, v| s.credentials.remember_secret = v,
-            )}
+            {state
+                .remembers
+                .then(|| {
+                    checkbox_field(
+                        CredentialField::RememberSecret,
+                        "Remember the secret key on this device",
+                        None,
+                        |s: &Settings| s.credentials.remember_secret,
+                        |s: &mut Settings, v| s.credentials.remember_secret = v,
+                    )
+                })}
             {move || {
-                remembered()
+                (state.remembers && remembered())
                     .then(|| {
                         view! {
                             <div class="warning" id="remember-warning" role="note">

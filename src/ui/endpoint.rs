@@ -88,7 +88,7 @@ pub fn EndpointSection() -> impl IntoView {
         })
     };
     view! {
-        <fieldset class="section" id="endpoint">
+        <fieldset class="section" id=state.id("endpoint")>
             <legend>"Endpoint"</legend>
             {text_field(
                 EndpointField::Url,
@@ -146,7 +146,7 @@ pub fn EndpointSection() -> impl IntoView {
                 },
             )}
             <p class="hint">{offer_text}</p>
-            {move || csp_blocked().map(|text| view! { <p class="warning" id="csp-warning">{text}</p> })}
+            {move || csp_blocked().map(|text| view! { <p class="warning" id=state.id("csp-warning")>{text}</p> })}
             {move || {
                 is_proxy()
                     .then(|| {

@@ -106,17 +106,30 @@ impl Workspace {
             ws.push(settings);
         }
 
-        // The page's connection is every engine's.
+        // The page's connection (and secret) is every engine's, but for an engine that
+        // has its own. Tracks every engine's settings: cheap, at most MAX_ENGINES.
         Effect::new(move |_| {
             let connection = shared.settings.get();
+            let secret = shared.secret.get();
             engines.with(|list| {
                 for e in list {
-                    if e.app.settings.with_untracked(|s| {
-                        s.endpoint != connection.endpoint || s.credentials != connection.credentials
-                    }) {
+                    let (own, differs) = e.app.settings.with(|s| {
+                        (
+                            s.run.own_connection,
+                            s.endpoint != connection.endpoint
+                                || s.credentials != connection.credentials,
+                        )
+                    });
+                    if own {
+                        continue;
+                    }
+                    if differs {
                         e.app.settings.update(|s| {
                             share_connection(s, &connection);
                         });
+                    }
+                    if e.app.secret.with_untracked(|s| *s != secret) {
+                        e.app.secret.set(secret.clone());
                     }
                 }
             });
@@ -188,7 +201,15 @@ impl Workspace {
                 })
             });
             let named = Signal::derive(move || engines.with(|l| l.len() > 1));
-            let app = AppState::new(settings, parts, no, extra, named);
+            // Its own secret: the page's, copied in while it shares the connection.
+            let secret = RwSignal::new(if settings.run.own_connection {
+                String::new()
+            } else {
+                parts.secret.get_untracked()
+            });
+            let parts = Shared { secret, ..parts };
+            let mut app = AppState::new(settings, parts, no, extra, named);
+            app.remembers = false;
             let run = RunState::provide(app, tabs);
             (app, run)
         });

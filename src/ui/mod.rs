@@ -140,6 +140,19 @@ fn EngineSection(engine: engines::Engine) -> impl IntoView {
                     novalidate=true
                     on:submit=submit
                 >
+                    <div class="own-connection">
+                        {fields::checkbox_field(
+                            crate::settings::RunField::OwnConnection,
+                            "Its own endpoint and credentials",
+                            Some("Off: the Endpoint and Credentials at the top of the page.".into()),
+                            |s: &crate::settings::Settings| s.run.own_connection,
+                            |s: &mut crate::settings::Settings, v| s.run.own_connection = v,
+                        )}
+                    </div>
+                    <Show when=move || state.settings.with(|s| s.run.own_connection)>
+                        <endpoint::EndpointSection/>
+                        <credentials::CredentialsSection/>
+                    </Show>
                     <clouds::CloudsSection/>
                     <launch::LaunchSection/>
                     <domain::DomainSection/>

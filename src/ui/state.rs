@@ -72,6 +72,10 @@ pub struct AppState {
     pub no: u32,
     /// Whether notices name the domain (several engines on the page).
     named: Signal<bool>,
+    /// Whether this state's secret may be remembered on the device: the page's (and a
+    /// single engine's), not an engine's own (`run.own_connection`), whose secret stays
+    /// in memory.
+    pub remembers: bool,
 }
 
 /// What every engine of the page shares: the secret, the proxies on offer, the status
@@ -128,6 +132,7 @@ impl AppState {
             notice: shared.notice,
             no,
             named,
+            remembers: true,
         }
     }
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   launchBrowser, openRunPage, waitForDomain, simDomain, liveVms, param, sleep, waitForText, OUTPUT,
+  startSim, startPageServer, preparePage, fillRamp,
 } from './harness.mjs';
 
 const AK = 'PDEE2EENGINESKEY';
@@ -240,5 +241,55 @@ test('a reload with two interrupted engines offers "Scale this domain to 0" in e
     }
   } finally {
     await close();
+  }
+});
+
+test('an engine with its own endpoint and credentials runs against its own endpoint while the other uses the page\'s', { timeout: 120_000 }, async () => {
+  const AK2 = 'PDEE2EOTHERKEY';
+  const SECRET2 = 'e2e-other-secret/with+odd=chars';
+  const sim = await startSim(['--credentials', `${AK}:${SECRET}`, '--boot-seconds', '0.5']);
+  const sim2 = await startSim(['--credentials', `${AK2}:${SECRET2}`, '--boot-seconds', '0.5']);
+  const server = await startPageServer({ proxies: [`/phantom/=${sim.url}`, `/other/=${sim2.url}`] });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    await preparePage(page, server.url, { simUrl: sim.url, accessKey: AK, secret: SECRET });
+    await fillRamp(page, { interval: 1, hold: 2, peak: 2 });
+    await addDomain(page, 'my_domain_2');
+    const second = engine(page, 'my_domain_2');
+    await second.getByLabel('Its own endpoint and credentials', { exact: true }).check();
+    await second.getByLabel('Phantom URL', { exact: true }).fill(sim2.url);
+    await second.getByLabel('Proxy path prefix', { exact: true }).fill('/other/');
+    await second.getByLabel('Access key ID', { exact: true }).fill(AK2);
+    // Its own secret starts as the page's; the other endpoint wants its own.
+    await second.getByLabel('Secret access key', { exact: true }).fill(SECRET2);
+    assert.equal(await second.getByLabel('Remember the secret key on this device').count(), 0, 'an engine\'s own secret is never remembered');
+    assert.equal(await page.getByLabel('Secret access key', { exact: true }).first().inputValue(), SECRET, 'the page\'s secret is untouched');
+    // The same domain name would be allowed now (another endpoint), but keep them apart.
+    await clickRun(page, 'my_domain');
+    await clickRun(page, 'my_domain_2');
+    await waitForLineIn(page, 'my_domain', 'Run finished', 40_000);
+    await waitForLineIn(page, 'my_domain_2', 'Run finished', 40_000);
+    const log1 = await sim.log();
+    const log2 = await sim2.log();
+    assert.ok(log1.length > 0 && log2.length > 0);
+    assert.deepEqual([...new Set(log1.map((r) => r.access_key))], [AK]);
+    assert.deepEqual([...new Set(log2.map((r) => r.access_key))], [AK2]);
+    assert.ok(log2.every((r) => r.status < 400), 'the other endpoint refused a request');
+    assert.equal(log1.filter((r) => param(r, 'AutoScalingGroupName') === 'my_domain_2').length, 0);
+    assert.equal(log2.filter((r) => param(r, 'AutoScalingGroupName') === 'my_domain').length, 0);
+    assert.equal(await simDomain(sim, 'my_domain_2'), undefined);
+    await waitForDomain(sim, { name: 'my_domain', capacity: 0, timeout: 30_000 });
+    await waitForDomain(sim2, { name: 'my_domain_2', capacity: 0, timeout: 30_000 });
+    // Saved with its own connection: after a reload it still has it (its secret typed again).
+    await page.reload();
+    await engine(page, 'my_domain_2').waitFor({ timeout: 15_000 });
+    assert.equal(await engine(page, 'my_domain_2').getByLabel('Phantom URL', { exact: true }).inputValue(), sim2.url);
+    assert.equal(await engine(page, 'my_domain_2').getByLabel('Secret access key', { exact: true }).inputValue(), '');
+  } finally {
+    await context.close().catch(() => {});
+    await server.stop();
+    await sim.stop();
+    await sim2.stop();
   }
 });
