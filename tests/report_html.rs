@@ -157,6 +157,7 @@ fn the_tutorial_run_is_summed_up_charted_and_logged() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     for expected in [
         "<dt>Domain</dt><dd>my_domain</dd>",
+        "<dt>Engine</dt><dd>launch configuration my_launch_config on hotel (at most 4 VMs), sierra (at most 4 VMs): image hello-phantom.gz, m1.small</dd>",
         "<dt>Endpoint</dt><dd>svc.example.org:8445 (HTTPS)</dd>",
         "<dt>Profile and signing</dt><dd>Phantom, Signature V2, HmacSHA256</dd>",
         "<dt>Policy</dt><dd>error_overflow_n_preserving</dd>",

@@ -255,8 +255,32 @@ pub struct ReportFacts {
     pub policy: Policy,
     /// The ramp's settings.
     pub ramp: RampSummary,
+    /// What the engine launches where, in words (no key name or user data: they are the
+    /// person's, not the run's story).
+    pub engine: String,
     /// When the report was written, ms since the epoch.
     pub written_ms: f64,
+}
+
+/// "launch configuration lc on hotel (at most 4 VMs), sierra (at most 4 VMs): image
+/// hello-phantom.gz, m1.small".
+fn engine_words(settings: &Settings) -> String {
+    let clouds: Vec<String> = settings
+        .clouds
+        .iter()
+        .map(|c| format!("{} (at most {} VMs)", c.name.trim(), c.max_vms.0.trim()))
+        .collect();
+    format!(
+        "launch configuration {} on {}: image {}, {}",
+        settings.launch.base_name.trim(),
+        if clouds.is_empty() {
+            "no cloud".to_string()
+        } else {
+            clouds.join(", ")
+        },
+        settings.launch.image_id.trim(),
+        settings.launch.instance_type.trim()
+    )
 }
 
 impl ReportFacts {
@@ -269,6 +293,7 @@ impl ReportFacts {
             scheme: settings.endpoint.scheme,
             policy: settings.domain.policy,
             ramp: RampSummary::of(&settings.ramp),
+            engine: engine_words(settings),
             written_ms,
         }
     }

@@ -65,7 +65,10 @@ fn capacity_words(c: CapacityState) -> String {
 /// The rows of the summary of `figures` with `facts`.
 pub fn summary_rows(figures: &RunFigures, facts: &ReportFacts) -> Vec<SummaryRow> {
     let s = &figures.summary;
-    let mut rows = vec![row("Domain", s.domain.clone().unwrap_or_default())];
+    let mut rows = vec![
+        row("Domain", s.domain.clone().unwrap_or_default()),
+        row("Engine", facts.engine.as_str()),
+    ];
     let endpoint = match (&facts.endpoint.host_port, facts.endpoint.transport) {
         (h, _) if h.is_empty() => "not given".to_string(),
         (h, Some(t)) => format!("{h} ({t})"),

@@ -84,6 +84,16 @@ fn row_view(row: HistoryRow, engines: Engines, refresh: RwSignal<u32>) -> impl I
     let delete_id = row.run_id.clone();
     let deletable = row.deletable;
     let label = who.clone();
+    // The engine of the page that names the run's domain now (engines are numbered by
+    // position, so this is where the run would open, not a stored fact).
+    let of_domain = row.domain.clone();
+    let engine = move || {
+        engines
+            .all()
+            .iter()
+            .position(|(app, _)| app.settings.with(|s| s.domain.name.trim() == of_domain))
+            .map_or_else(|| "–".to_string(), |i| format!("Engine {}", i + 1))
+    };
     let domain = row.domain.clone();
     let open = move |_| match engines.target(&domain) {
         Some((app, run)) => run.open_stored(app, open_id.clone(), label.clone()),
@@ -94,6 +104,7 @@ fn row_view(row: HistoryRow, engines: Engines, refresh: RwSignal<u32>) -> impl I
     view! {
         <tr class:shown=is_shown>
             <td class="started">{row.started}</td>
+            <td class="engine">{engine}</td>
             <td class="domain">{row.domain}</td>
             <td class="endpoint">{row.endpoint}</td>
             <td class="outcome">{row.outcome}</td>
@@ -168,10 +179,12 @@ pub fn RunHistory() -> impl IntoView {
                 when=move || rows.with(|r| !r.is_empty())
                 fallback=|| view! { <p class="muted">"No runs kept in this browser yet."</p> }
             >
+                <div class="table-wrap">
                 <table class="history-table">
                     <thead>
                         <tr>
                             <th>"Started"</th>
+                            <th title="The engine on this page that names the run's domain now">"Engine"</th>
                             <th>"Domain"</th>
                             <th>"Endpoint"</th>
                             <th>"Outcome"</th>
@@ -188,6 +201,7 @@ pub fn RunHistory() -> impl IntoView {
                         />
                     </tbody>
                 </table>
+                </div>
                 <button type="button" class="secondary danger" on:click=delete_all disabled=move || !any_deletable()>
                     "Delete all ended"
                 </button>

@@ -16,7 +16,7 @@ after(async () => { await browser?.close(); });
 const history = (page) => page.getByRole('region', { name: 'Run history' });
 const rows = (page) => history(page).locator('tbody tr');
 const cells = async (row) => Object.fromEntries(await Promise.all(
-  ['started', 'domain', 'endpoint', 'outcome', 'duration', 'peak'].map(async (c) => [c, (await row.locator(`td.${c}`).innerText()).trim()])));
+  ['started', 'engine', 'domain', 'endpoint', 'outcome', 'duration', 'peak'].map(async (c) => [c, (await row.locator(`td.${c}`).innerText()).trim()])));
 
 /** Waits until the history lists `n` runs, the newest with a finished outcome. */
 async function waitForRows(page, n, timeout = 15_000) {
@@ -51,6 +51,7 @@ test('two runs are listed newest first with outcome, duration and peak; one open
     const newest = await cells(rows(page).nth(0));
     const older = await cells(rows(page).nth(1));
     assert.equal(newest.domain, 'my_domain');
+    assert.equal(newest.engine, 'Engine 1', 'the engine that names the domain');
     assert.equal(newest.endpoint, new URL(sim.url).host);
     assert.deepEqual([newest.outcome, newest.peak, older.outcome, older.peak], ['completed', '2', 'completed', '4']);
     assert.ok(newest.started > older.started, `${newest.started} is not after ${older.started}`);
