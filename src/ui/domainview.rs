@@ -37,6 +37,7 @@ pub fn DomainView() -> impl IntoView {
                         .collect_view();
                     view! {
                         <p class="domain-summary">{summary}</p>
+                        <div class="table-wrap">
                         <table class="instances">
                             <thead>
                                 <tr>
@@ -48,6 +49,7 @@ pub fn DomainView() -> impl IntoView {
                             </thead>
                             <tbody>{rows}</tbody>
                         </table>
+                        </div>
                     }
                     .into_any()
                 }

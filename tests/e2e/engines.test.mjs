@@ -131,6 +131,11 @@ test('Add domain copies the engine; the same domain twice is refused; two engine
     assert.match(overview, /my_domain\s+Finished: completed/);
     assert.match(overview, /my_domain_2\s+Finished: completed/);
     await runBar(page).waitFor({ state: 'hidden', timeout: 30_000 });
+    // Two engines, their overview and the history fit a phone's width.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px screen`);
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     // An engine that owes its domain nothing is removed; its domain is left as it is.
     await remove.click();
