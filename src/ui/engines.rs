@@ -79,7 +79,14 @@ impl Workspace {
     pub fn provide() -> Self {
         let mut loaded = storage::load();
         let parts = Shared::of(&mut loaded);
-        let first = loaded.engines.first().cloned().unwrap_or_default();
+        // The page's connection is the first engine's that shares it.
+        let first = loaded
+            .engines
+            .iter()
+            .find(|e| !e.run.own_connection)
+            .or(loaded.engines.first())
+            .cloned()
+            .unwrap_or_default();
         let shared = AppState::new(first, parts, 0, Signal::default(), Signal::default());
         let engines: RwSignal<Vec<Engine>> = RwSignal::new(Vec::new());
         let duplicates = Memo::new(move |_| {
@@ -277,7 +284,7 @@ impl Workspace {
     /// credentials become the page's; the session token and "remember" stay the
     /// person's. Returns the domains kept beyond the file.
     pub fn replace(&self, list: Vec<Settings>) -> Vec<String> {
-        let Some(first) = list.first() else {
+        let Some(first) = list.iter().find(|e| !e.run.own_connection).or(list.first()) else {
             return Vec::new();
         };
         self.shared.settings.update(|s| {
