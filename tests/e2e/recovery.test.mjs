@@ -43,7 +43,8 @@ test('with localStorage full, a reload mid-run still offers "Scale this domain t
     await offer.waitFor({ state: 'detached', timeout: 30_000 });
     const d = await waitForDomain(sim, { capacity: 0, timeout: 15_000 });
     assert.deepEqual(liveVms(d), []);
-    assert.match(await logText(page), /SetDesiredCapacity\s+my_domain → 0\s+ok/);
+    // The endpoint may show 0 before the page has drawn the answer (at the next frame).
+    await waitForText(page.locator('.step-log'), /SetDesiredCapacity\s+my_domain → 0\s+ok/, { timeout: 10_000, what: 'the step log' });
   } finally {
     await close();
   }
