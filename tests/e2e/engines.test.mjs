@@ -146,6 +146,8 @@ test('Add domain copies the engine; the same domain twice is refused; two engine
     await page.reload();
     await engine(page, 'my_domain').waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('section.engine').count(), 1, 'the removal was saved');
+    // Removing an engine ended its run state cleanly: nothing logged an error.
+    assert.deepEqual(problems.filter((p) => !/Action=DescribeAutoScalingGroups.* net::ERR_ABORTED$/.test(p)), []);
     const bad = (await sim.log()).filter((r) => r.status >= 400).map((r) => `${r.action} ${r.status} ${JSON.stringify(r).slice(0, 400)}`);
     assert.deepEqual(bad, [], 'the endpoint refused a request');
     assert.deepEqual(problems.filter((p) => !/Action=DescribeAutoScalingGroups.* net::ERR_ABORTED$/.test(p)), []);
