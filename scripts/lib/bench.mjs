@@ -9,6 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { benchSimulate } from './bench-simulate.mjs';
+import { benchEngines } from './bench-engines.mjs';
 import { ROOT, startPageServer, startSim, startMoto, launchBrowser, fillConnection, journal as newestJournal } from '../../tests/e2e/harness.mjs';
 
 const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
@@ -313,6 +314,16 @@ results.setup_latency = {};
   } finally {
     await simBrowser.close();
     await simServer.stop();
+  }
+}
+
+// 10. Several engines at once (scripts/lib/bench-engines.mjs).
+{
+  const enginesBrowser = await launchBrowser();
+  try {
+    results.several_engines = await benchEngines({ browser: enginesBrowser, row, median });
+  } finally {
+    await enginesBrowser.close();
   }
 }
 
