@@ -4,6 +4,7 @@
 // page keeps, shows what running engines side by side costs each one.
 import { startPageServer, startSim, fillConnection } from '../../tests/e2e/harness.mjs';
 
+// The credentials bench.mjs gives its simulators.
 const AK = 'PDEBENCHKEY';
 const SECRET = 'bench-secret';
 
@@ -25,6 +26,21 @@ async function readAllJournals() {
   }
 }
 
+/**
+ * Opens the page at `url` with the connection to the simulator at `simUrl` and the
+ * 61-step × 250 ms ramp of sections 4 and 10 (2 clouds of 40 VMs, peak 60).
+ */
+export async function openRampPage(page, url, simUrl) {
+  page.on('dialog', (d) => d.accept());
+  await page.goto(url);
+  await fillConnection(page, { url: simUrl, profile: 'phantom', accessKey: AK, secret: SECRET });
+  await page.getByLabel('Max VMs', { exact: true }).nth(0).fill('40');
+  await page.getByLabel('Max VMs', { exact: true }).nth(1).fill('40');
+  await page.getByLabel('Peak capacity').fill('60');
+  await page.getByLabel('Interval (seconds)').fill('0.25');
+  await page.getByLabel('Hold after the last step (seconds)').fill('0.25');
+}
+
 export async function benchEngines({ browser, row, median }) {
   const results = {};
   for (const n of [1, 2, 4]) {
@@ -33,14 +49,7 @@ export async function benchEngines({ browser, row, median }) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
-      page.on('dialog', (d) => d.accept());
-      await page.goto(server.url);
-      await fillConnection(page, { url: sim.url, profile: 'phantom', accessKey: AK, secret: SECRET });
-      await page.getByLabel('Max VMs', { exact: true }).nth(0).fill('40');
-      await page.getByLabel('Max VMs', { exact: true }).nth(1).fill('40');
-      await page.getByLabel('Peak capacity').fill('60');
-      await page.getByLabel('Interval (seconds)').fill('0.25');
-      await page.getByLabel('Hold after the last step (seconds)').fill('0.25');
+      await openRampPage(page, server.url, sim.url);
       for (let i = 1; i < n; i++) {
         await page.getByRole('button', { name: 'Add domain', exact: true }).click();
         await page.locator('section.engine').nth(i).waitFor();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { benchSimulate } from './bench-simulate.mjs';
-import { benchEngines } from './bench-engines.mjs';
+import { benchEngines, openRampPage } from './bench-engines.mjs';
 import { ROOT, startPageServer, startSim, startMoto, launchBrowser, fillConnection, journal as newestJournal } from '../../tests/e2e/harness.mjs';
 
 const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
@@ -93,14 +93,7 @@ try {
     const proxied = await startPageServer({ proxies: [`/phantom/=${sim.url}`] });
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const appPage = await context.newPage();
-    appPage.on('dialog', (d) => d.accept());
-    await appPage.goto(proxied.url);
-    await fillConnection(appPage, { url: sim.url, profile: 'phantom', accessKey: AK, secret: SECRET });
-    await appPage.getByLabel('Max VMs', { exact: true }).nth(0).fill('40');
-    await appPage.getByLabel('Max VMs', { exact: true }).nth(1).fill('40');
-    await appPage.getByLabel('Peak capacity').fill('60');
-    await appPage.getByLabel('Interval (seconds)').fill('0.25');
-    await appPage.getByLabel('Hold after the last step (seconds)').fill('0.25');
+    await openRampPage(appPage, proxied.url, sim.url);
     await appPage.getByRole('button', { name: 'Run', exact: true }).click();
     await appPage.locator('.step-log .log-line', { hasText: 'Run finished' }).first().waitFor({ timeout: 120_000 });
     const events = await newestJournal(appPage);
