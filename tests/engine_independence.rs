@@ -89,14 +89,20 @@ fn alone(domain: &str) -> (Outcome, Vec<(u64, String)>) {
     (out.remove(0), e.sent())
 }
 
+/// Two engines on one clock: "workers" (the one watched) and "head" (the other).
+fn workers_and_head() -> (VirtualClock, Engine, Engine) {
+    let clock = VirtualClock::new();
+    let a = Engine::new(&clock, "workers");
+    let b = Engine::new(&clock, "head");
+    (clock, a, b)
+}
+
 #[test]
 fn two_engines_run_at_once_and_each_sends_what_it_sends_alone() {
     let ((solo, _), solo_sent) = alone("workers");
     assert_eq!(solo.end, RunEnd::Completed);
 
-    let clock = VirtualClock::new();
-    let a = Engine::new(&clock, "workers");
-    let b = Engine::new(&clock, "head");
+    let (clock, a, b) = workers_and_head();
     let out = run_all(clock, &[&a, &b], |_| {});
     assert_eq!(out[0].0, solo);
     assert_eq!(out[1].0.end, RunEnd::Completed);
@@ -122,9 +128,7 @@ fn two_engines_run_at_once_and_each_sends_what_it_sends_alone() {
 #[test]
 fn one_engine_failing_leaves_the_other_running_to_completion() {
     let (_, solo_sent) = alone("workers");
-    let clock = VirtualClock::new();
-    let a = Engine::new(&clock, "workers");
-    let b = Engine::new(&clock, "head");
+    let (clock, a, b) = workers_and_head();
     // Step 2 of "head" is refused for good: its run fails and tears down to 0.
     b.server.script(
         "SetDesiredCapacity:2",
@@ -145,9 +149,7 @@ fn one_engine_failing_leaves_the_other_running_to_completion() {
 #[test]
 fn stopping_one_engine_leaves_the_other_running_to_completion() {
     let (_, solo_sent) = alone("workers");
-    let clock = VirtualClock::new();
-    let a = Engine::new(&clock, "workers");
-    let b = Engine::new(&clock, "head");
+    let (clock, a, b) = workers_and_head();
     let stop = b.controls.stop.clone();
     let out = run_all(clock, &[&a, &b], |sim| {
         sim.at(45_000, move || {

@@ -2,10 +2,17 @@
 //! key of one domain on one server.
 
 use phantom_de::report::history::{
-    domain_key, eviction_order, index_json, is_run_id, over_bounds, over_bounds_within,
-    parse_index, parse_part_key, part_key, remove, run_id_from, run_to_show, upsert, Candidate,
-    RunEntry, RunPart, MAX_JOURNAL_CHARS, MAX_RUNS, MAX_STORED_JOURNAL_CHARS, STORED_BOUNDS,
+    domain_key, eviction_order, index_json, is_run_id, over_bounds_within, parse_index,
+    parse_part_key, part_key, remove, run_id_from, run_to_show, upsert, Candidate, RunEntry,
+    RunPart, MAX_JOURNAL_CHARS, MAX_RUNS, MAX_STORED_JOURNAL_CHARS, STORED_BOUNDS,
 };
+
+use phantom_de::report::limits::HistoryLimits;
+
+/// The runs to let go from `localStorage` under the default limits.
+fn over_bounds(index: &[RunEntry], chars: impl Fn(&str) -> u64, keep: &str) -> Vec<String> {
+    over_bounds_within(index, chars, keep, HistoryLimits::default().local_bounds())
+}
 
 fn entry(id: &str, started_ms: f64, ended: bool) -> RunEntry {
     RunEntry {

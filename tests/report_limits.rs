@@ -2,7 +2,8 @@
 //! back (the defaults for anything that does not read), and the bounds pruning uses.
 
 use phantom_de::report::history::{
-    over_bounds_within, RunEntry, MAX_RUNS, MAX_STORED_JOURNAL_CHARS, STORED_BOUNDS,
+    over_bounds_within, RunEntry, MAX_JOURNAL_CHARS, MAX_RUNS, MAX_STORED_JOURNAL_CHARS,
+    STORED_BOUNDS,
 };
 use phantom_de::report::limits::{HistoryLimits, LimitField, MAX_LIMIT_MB, MAX_LIMIT_RUNS};
 
@@ -13,6 +14,9 @@ fn the_defaults_are_the_stored_bounds() {
     assert_eq!(d.bounds(), STORED_BOUNDS);
     assert_eq!(d.bounds().chars, MAX_STORED_JOURNAL_CHARS);
     assert_eq!(d.text(), "at most 50 runs and 64 MB of logs");
+    // localStorage keeps the person's count of runs but its own, smaller journal bound.
+    let few = HistoryLimits { runs: 3, mb: 500 }.local_bounds();
+    assert_eq!((few.runs, few.chars), (3, MAX_JOURNAL_CHARS));
 }
 
 #[test]

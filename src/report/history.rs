@@ -17,7 +17,8 @@
 //! * `pde.run.<id>.journal`: the journal JSON of earlier versions, still read; moved to
 //!   IndexedDB when its run is shown again.
 //!
-//! How much is kept: at most [`MAX_RUNS`] runs, and at most [`MAX_STORED_JOURNAL_CHARS`]
+//! How much is kept, by default (the person sets the runs and the IndexedDB size, see
+//! [`super::limits`]): at most [`MAX_RUNS`] runs, and at most [`MAX_STORED_JOURNAL_CHARS`]
 //! characters of journals in IndexedDB and [`MAX_JOURNAL_CHARS`] in `localStorage` (4 MiB
 //! as Chromium counts, a UTF-16 code unit being 2 bytes: under half of its 10 MiB
 //! per-origin quota, so settings and recovery records always have room). A run that has
@@ -295,27 +296,11 @@ pub struct Bounds {
     pub chars: u64,
 }
 
-/// `localStorage`'s bounds (journals of earlier versions, and recovery records).
-pub const LOCAL_BOUNDS: Bounds = Bounds {
-    runs: MAX_RUNS,
-    chars: MAX_JOURNAL_CHARS,
-};
-
 /// IndexedDB's bounds (the journals, one record per event).
 pub const STORED_BOUNDS: Bounds = Bounds {
     runs: MAX_RUNS,
     chars: MAX_STORED_JOURNAL_CHARS,
 };
-
-/// The runs to remove whole so that at most [`MAX_RUNS`] runs and [`MAX_JOURNAL_CHARS`]
-/// characters of journals remain ([`LOCAL_BOUNDS`]; [`over_bounds_within`] for others).
-pub fn over_bounds(
-    index: &[RunEntry],
-    journal_chars: impl Fn(&str) -> u64,
-    keep: &str,
-) -> Vec<String> {
-    over_bounds_within(index, journal_chars, keep, LOCAL_BOUNDS)
-}
 
 /// The runs to remove whole so that at most `bounds` remain, given each run's journal
 /// length: ended runs other than `keep`, oldest first, and only as many as needed.

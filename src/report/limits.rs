@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::history::{Bounds, MAX_RUNS, MAX_STORED_JOURNAL_CHARS};
+use super::history::{Bounds, MAX_JOURNAL_CHARS, MAX_RUNS, MAX_STORED_JOURNAL_CHARS};
 
 /// The `localStorage` key of the limits (JSON of [`HistoryLimits`]).
 pub const LIMITS_KEY: &str = "pde.history.limits";
@@ -96,6 +96,16 @@ impl HistoryLimits {
         Bounds {
             runs: self.runs,
             chars: self.mb * MB,
+        }
+    }
+
+    /// The bounds `localStorage` is kept within: the person's count of runs (their
+    /// recovery records and index entries), and its own bound on journal characters,
+    /// not the person's (its journals are only earlier versions', and the store is small).
+    pub fn local_bounds(self) -> Bounds {
+        Bounds {
+            runs: self.runs,
+            chars: MAX_JOURNAL_CHARS,
         }
     }
 

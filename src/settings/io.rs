@@ -72,8 +72,8 @@ pub enum ImportError {
     /// One engine of a version 2 file (numbered from 1, in the file's order).
     #[error("Engine {0}: {1}")]
     InEngine(usize, Box<ImportError>),
-    /// A version 2 file with several engines where one is wanted (the headless runner).
-    #[error("The file holds {0} engines ({1}); this reads one: export that engine alone")]
+    /// A version 2 file with several engines where one is wanted ([`import_json`]).
+    #[error("The file holds {0} engines ({1}) where one was expected")]
     SeveralEngines(usize, String),
 }
 
@@ -147,7 +147,8 @@ fn find_secret(v: &Value, depth: usize, secret_path: &str) -> Option<String> {
 }
 
 /// Reads a settings file holding one engine: a version 1 file, or a version 2 file
-/// with one engine (the headless runner drives one). See [`import_engines`].
+/// with one engine. See [`import_engines`] (the page reads every engine; the headless
+/// runner picks one by `--domain`).
 pub fn import_json(text: &str) -> Result<Settings, ImportError> {
     let mut engines = import_engines(text)?;
     if engines.len() == 1 {

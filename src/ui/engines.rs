@@ -4,7 +4,8 @@
 //! section, in the order they were added. The endpoint and the credentials are the
 //! page's: typed once in the Connection sections ([`Workspace::shared`]) and copied
 //! into every engine (`settings::share_connection`), so the saved settings still hold a
-//! whole, valid engine each.
+//! whole, valid engine each — unless an engine has its own (`run.own_connection`), with
+//! its own secret, never remembered.
 //!
 //! Why each engine has its own reactive owner: an engine's run, its timers and its
 //! storage writers live as long as the engine, not as long as a view of it, and
@@ -66,7 +67,7 @@ pub struct Workspace {
     next_no: StoredValue<u32>,
     /// Each engine's refusals for naming another one's domain or launch configuration,
     /// by engine number.
-    duplicates: Memo<Vec<(u32, Vec<FieldError>)>>,
+    conflicts: Memo<Vec<(u32, Vec<FieldError>)>>,
     /// Where engines' owners hang from (the page's).
     root: StoredValue<Option<Owner>>,
 }
@@ -89,7 +90,7 @@ impl Workspace {
             .unwrap_or_default();
         let shared = AppState::new(first, parts, 0, Signal::default(), Signal::default());
         let engines: RwSignal<Vec<Engine>> = RwSignal::new(Vec::new());
-        let duplicates = Memo::new(move |_| {
+        let conflicts = Memo::new(move |_| {
             engines.with(|list| {
                 let settings: Vec<Settings> = list.iter().map(|e| e.app.settings.get()).collect();
                 list.iter()
@@ -104,7 +105,7 @@ impl Workspace {
             tabs: Tabs::open(),
             shared_parts: parts,
             next_no: StoredValue::new(0),
-            duplicates,
+            conflicts,
             root: StoredValue::new(Owner::current()),
         };
         provide_context(ws);
@@ -184,8 +185,9 @@ impl Workspace {
         }
     }
 
-    /// A new engine of `settings` (with the page's connection), after the others.
-    fn push(&self, mut settings: Settings) -> Option<Engine> {
+    /// A new engine of `settings` (with the page's connection unless it has its own),
+    /// after the others.
+    fn push(&self, mut settings: Settings) -> Engine {
         let connection = self.shared.settings.get_untracked();
         share_connection(&mut settings, &connection);
         let no = self.next_no.get_value();
@@ -195,12 +197,12 @@ impl Workspace {
             None => Owner::new(),
         };
         let engines = self.engines;
-        let duplicates = self.duplicates;
+        let conflicts = self.conflicts;
         let parts = self.shared_parts;
         let tabs = self.tabs;
         let (app, run) = owner.with(|| {
             let extra = Signal::derive(move || {
-                duplicates.with(|d| {
+                conflicts.with(|d| {
                     d.iter()
                         .find(|(n, _)| *n == no)
                         .map(|(_, e)| e.clone())
@@ -222,10 +224,11 @@ impl Workspace {
         });
         let engine = Engine { app, run, owner };
         self.engines.update(|l| l.push(engine.clone()));
-        Some(engine)
+        engine
     }
 
-    /// "Add domain": a copy of the last engine under a new domain name.
+    /// "Add domain": a copy of the last engine under new domain and launch configuration
+    /// names.
     pub fn add(&self) {
         let all: Vec<Settings> = self
             .engines
@@ -239,14 +242,13 @@ impl Workspace {
         let from = all.last().cloned().unwrap_or_default();
         let copy = copy_for_new_engine(&from, &all);
         let name = copy.domain.name.clone();
-        if let Some(engine) = self.push(copy) {
-            let field = crate::settings::Field::Domain(crate::settings::DomainField::Name);
-            super::fields::focus_later(engine.app.dom_id(&field));
-            self.shared.notify(Notice::info(format!(
-                "Added domain {name}: a copy of {}, with its own Run and Stop below.",
-                from.domain.name
-            )));
-        }
+        let engine = self.push(copy);
+        let field = crate::settings::Field::Domain(crate::settings::DomainField::Name);
+        super::fields::focus_later(engine.app.dom_id(&field));
+        self.shared.notify(Notice::info(format!(
+            "Added domain {name}: a copy of {}, with its own Run and Stop below.",
+            from.domain.name
+        )));
     }
 
     /// Removes engine `no`, unless it owes its domain something or is the last one.
@@ -280,8 +282,8 @@ impl Workspace {
     /// engine), by position: engine N takes the file's N-th settings and keeps its run
     /// (as the one-engine page always did), the file's further engines are added, and
     /// the page's further engines are removed, except those that owe their domain
-    /// something (they stay, with their offers). The first engine's endpoint and
-    /// credentials become the page's; the session token and "remember" stay the
+    /// something (they stay, with their offers). The endpoint and credentials of the
+    /// file's first engine that shares the page's become the page's; the session token and "remember" stay the
     /// person's. Returns the domains kept beyond the file.
     pub fn replace(&self, list: Vec<Settings>) -> Vec<String> {
         let Some(first) = list.iter().find(|e| !e.run.own_connection).or(list.first()) else {

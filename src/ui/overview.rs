@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::report::overview::{capacity_text, Glance, GlanceWatch};
 
 use super::engines::{Engine, Workspace};
-use super::run::{next_step, phase_text, ticking_now};
+use super::run::{next_step, run_phase, ticking_now};
 use super::state::Notice;
 
 /// What one engine shows in the overview and the run bar, kept per engine.
@@ -35,12 +35,7 @@ impl Look {
 
 fn phase_of(engine: &Engine, look: Look) -> impl Fn() -> String + Send + Sync + 'static {
     let run = engine.run;
-    move || match run.opened.get() {
-        Some(name) => format!("Showing {name} (read-only)"),
-        None => run
-            .summary
-            .with(|s| phase_text(s, look.glance.with(|g| g.stage), run.active.get())),
-    }
+    move || run_phase(run, look.glance.with(|g| g.stage))
 }
 
 fn countdown_of(

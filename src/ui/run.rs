@@ -149,6 +149,17 @@ pub fn phase_text(summary: &JournalSummary, last_stage: Option<Stage>, active: b
     }
 }
 
+/// The phase of `run` as its status line, the overview and the run bar say it: a run
+/// opened from a file or the history, or [`phase_text`] (tracked).
+pub fn run_phase(run: RunState, last_stage: Option<Stage>) -> String {
+    match run.opened.get() {
+        Some(name) => format!("Opened from {name} (read-only)"),
+        None => run
+            .summary
+            .with(|s| phase_text(s, last_stage, run.active.get())),
+    }
+}
+
 /// Milliseconds until the next ramp step is due, and its capacity.
 pub fn next_step(summary: &JournalSummary, now_ms: f64) -> Option<(f64, u32)> {
     if summary.ended() {
@@ -216,12 +227,7 @@ fn RunStatus() -> impl IntoView {
             })
         })
     });
-    let phase = move || match run.opened.get() {
-        Some(name) => format!("Opened from {name} (read-only)"),
-        None => run
-            .summary
-            .with(|s| phase_text(s, last_stage.get(), run.active.get())),
-    };
+    let phase = move || run_phase(run, last_stage.get());
     let progress = move || {
         run.summary.with(|s| {
             (s.started_ms.is_some() && !s.schedule.is_empty()).then(|| {

@@ -72,12 +72,7 @@ pub(super) fn make_room_for(
 /// Removes ended runs (other than `keep`) beyond the history's limits; their ids.
 pub(super) fn enforce_bounds(storage: &Storage, keep: &str) -> Vec<String> {
     let index = read_index(storage);
-    // The person's count of runs; this store's own bound on journal characters (its
-    // journals are only earlier versions').
-    let bounds = history::Bounds {
-        runs: super::prune::limits().runs,
-        chars: history::MAX_JOURNAL_CHARS,
-    };
+    let bounds = super::prune::limits().local_bounds();
     let chosen = over_bounds_within(
         &index,
         |id| read_length(storage, &part_key(id, RunPart::Journal)).unwrap_or(0),

@@ -20,7 +20,7 @@
 //! `None`), only its place in the eviction order is lost, so it is never let go
 //! automatically.
 //!
-//! Bounds ([`history::MAX_RUNS`], [`history::MAX_JOURNAL_CHARS`]) are enforced whenever a
+//! Bounds (the person's count of runs, `history::MAX_JOURNAL_CHARS`) are enforced whenever a
 //! recovery record is saved, i.e. when a run starts or changes state, not on every journal
 //! save: journals are measured in JavaScript (their length, never copied into wasm) and
 //! that costs a read per run.
