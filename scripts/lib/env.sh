@@ -21,3 +21,18 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 wasm_bindgen_locked_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
+
+# Builds the release page (dist/). Its standard library is rebuilt from the rust-src
+# component (scripts/setup installs it) with the page's own size settings, and a panic
+# aborts at once instead of formatting a message first: the panic machinery's strings,
+# locations and formatting code leave the .wasm (33 KB gzip, issue 12). Both are Leptos's
+# own advice for small pages and are unstable flags; RUSTC_BOOTSTRAP lets the pinned
+# stable toolchain take them, for this build only (host tests, clippy and the wasm tests
+# build as before, with panic messages). RUSTFLAGS replaces .cargo/config.toml's wasm32
+# rustflags, so `--cfg erase_components` is repeated here.
+build_page() {
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort" \
+    trunk build --release --locked "$@"
+}
