@@ -4,6 +4,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ROOT
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
+TERSER_VERSION="5.51.4"
 PLAYWRIGHT_VERSION="1.65.1"
 NPM_DIR="$ROOT/.tools/npm"
 VENV="$ROOT/.venv"
