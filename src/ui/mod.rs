@@ -43,10 +43,19 @@ pub mod toolbar;
 
 use leptos::prelude::*;
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app on the page's `<body>`, then marks the moment in the page's
+/// performance timeline (`pde-mounted`): `scripts/bench` reads it to tell the page's own
+/// start-up (download, compile, first render) from the browser's and the test driver's.
 pub fn mount() {
+    // The release page aborts at once on a panic (scripts/lib/env.sh `build_page`): no
+    // hook would ever run, so none is linked.
+    #[cfg(not(panic = "immediate-abort"))]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        // A failed mark only loses a benchmark figure.
+        let _ = performance.mark("pde-mounted");
+    }
 }
 
 /// The whole page: the toolbar, the shared Connection sections, the engines' overview
