@@ -52,13 +52,12 @@ function stopChild(child) {
 }
 
 /**
- * Serves the release build (dist/) with optional same-origin proxies (`PREFIX=URL`
+ * Serves the release build (dist/, or the directory `dist`) with optional same-origin proxies (`PREFIX=URL`
  * strings). `metricsUrl` (e.g. a `startMetricServer()`'s `url`) adds the metrics proxy
  * `/metrics/=URL`: the page then reads the metric at `/metrics/queue.json`, and
  * /__pde/config.json lists it under "metrics", not among the endpoint offers.
  */
-export async function startPageServer({ proxies = [], metricsUrl = null } = {}) {
-  const dist = process.env.PDE_DIST || path.join(ROOT, 'dist');
+export async function startPageServer({ proxies = [], metricsUrl = null, dist = process.env.PDE_DIST || path.join(ROOT, 'dist') } = {}) {
   const args = [path.join(ROOT, 'scripts/lib/server.mjs'), '--dist', dist,
     '--listen', '127.0.0.1:0', '--exit-after', '900', '--exit-with-stdin'];
   for (const p of proxies) args.push('--proxy', p);
