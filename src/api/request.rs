@@ -15,10 +15,11 @@ use super::action::{
     DescribeAutoScalingInstances, DescribeLaunchConfigurations, SetDesiredCapacity,
     TerminateInstanceInAutoScalingGroup,
 };
-use super::client::{Attempt, Client, Response};
+use super::client::{Attempt, Call, Client, Response};
 use super::clock::Clock;
 use super::model::{AutoScalingGroup, AutoScalingInstance, LaunchConfiguration};
 use super::transport::Transport;
+use super::xml::Element;
 
 /// Any of the ten actions, for code that handles requests as data (the plan preview,
 /// the step log).
@@ -143,6 +144,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
         request: &Request,
         on_attempt: &mut dyn FnMut(&Attempt),
     ) -> Result<Response<Answer>, ApiError> {
-        dispatch!(request, a => Ok(self.call(a, on_attempt).await?.map(Answer::from)))
+        let call = dispatch!(request, a => Call::of(a, answer_parser(a)));
+        self.call_with(call, on_attempt).await
     }
+}
+
+/// The reader of `A`'s answer as an [`Answer`] (a plain function: [`Call`] keeps no
+/// action type).
+fn answer_parser<A: Action>(_: &A) -> fn(&Element) -> Result<Answer, String>
+where
+    A::Output: Into<Answer>,
+{
+    |root| A::parse(root).map(Into::into)
 }
