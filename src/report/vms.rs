@@ -66,7 +66,7 @@ pub fn latest_look(events: &[Event]) -> Option<Look> {
                 .map(|c| CountRow {
                     cloud: c.cloud.clone(),
                     state: c.state.clone(),
-                    meaning: format!("{:?}", c.category).to_lowercase(),
+                    meaning: format!("{:?}", c.category).to_ascii_lowercase(),
                     count: c.count,
                 })
                 .collect(),

@@ -122,6 +122,17 @@ const SECRET_KEYS: [&str; 8] = [
     "password",
 ];
 
+/// A key's letter as [`find_secret`] compares it: ASCII in lower case, and the Kelvin
+/// sign as the `k` Unicode lower-cases it to, so that no spelling of an ASCII key
+/// escapes; without Unicode's case tables (30 KB of page, issue 12). No other character
+/// lower-cases to an ASCII letter.
+fn ascii_lower(c: char) -> char {
+    match c {
+        '\u{212A}' => 'k',
+        c => c.to_ascii_lowercase(),
+    }
+}
+
 fn find_secret(v: &Value, depth: usize, secret_path: &str) -> Option<String> {
     if depth > 16 {
         return None;
@@ -131,7 +142,7 @@ fn find_secret(v: &Value, depth: usize, secret_path: &str) -> Option<String> {
             let norm: String = k
                 .chars()
                 .filter(|c| *c != '_' && *c != '-')
-                .flat_map(char::to_lowercase)
+                .map(ascii_lower)
                 .collect();
             if SECRET_KEYS.contains(&norm.as_str()) || norm == secret_path {
                 Some(tidy(k))

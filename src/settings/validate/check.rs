@@ -104,11 +104,13 @@ pub(super) fn has_invisible(s: &str) -> bool {
     s.chars().any(invisible)
 }
 
-/// `s` with its first letter in upper case, to start a sentence with.
+/// `s` with its first letter in upper case, to start a sentence with. The sentences are
+/// the app's own English messages, so ASCII is enough (Unicode's case tables would add
+/// 30 KB to the page, issue 12).
 pub(super) fn upper_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
+        Some(f) => std::iter::once(f.to_ascii_uppercase()).chain(c).collect(),
         None => String::new(),
     }
 }
