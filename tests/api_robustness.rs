@@ -25,20 +25,9 @@ use phantom_de::api::{
 };
 use phantom_de::sign::{Credentials, Endpoint};
 
-/// xorshift64*: deterministic, good enough to scatter test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Feeds `body` with several statuses to every reader; only panics count as failures.
 fn exercise(body: &str) {

@@ -20,6 +20,7 @@ mod domain;
 mod endpoint;
 mod engines;
 pub mod field;
+pub mod float;
 pub mod io;
 mod launch;
 pub mod num;

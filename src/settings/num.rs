@@ -66,7 +66,7 @@ impl Serialize for NumText {
             }
         }
         if t == self.0 && plain_decimal(t) {
-            if let Ok(f) = t.parse::<f64>() {
+            if let Some(f) = super::float::parse_f64(t) {
                 if f.is_finite() && f.to_string() == t {
                     return s.serialize_f64(f);
                 }
@@ -231,7 +231,7 @@ pub fn parse_decimal(text: &NumText, min: f64, max: f64) -> Result<(f64, String)
     if whole.is_empty() || !digits(whole) || !digits(frac) || body.ends_with('.') || t.len() > 24 {
         return Err(NumError::NotANumber(shorten(t)));
     }
-    let v: f64 = t.parse().map_err(|_| NumError::NotANumber(shorten(t)))?;
+    let v = super::float::parse_f64(t).ok_or_else(|| NumError::NotANumber(shorten(t)))?;
     if !v.is_finite() {
         return Err(NumError::NotANumber(shorten(t)));
     }

@@ -94,9 +94,9 @@ impl MetricTrace {
             .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .filter(|t| !t.is_empty())
             .enumerate()
-            .map(|(i, token)| match token.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(TraceError::NotANumber {
+            .map(|(i, token)| match super::float::parse_f64(token) {
+                Some(v) => Ok(v),
+                None => Err(TraceError::NotANumber {
                     token: token.chars().take(40).collect(),
                     position: i + 1,
                 }),

@@ -6,12 +6,7 @@
 pub fn used_height(el: &web_sys::Element) -> Option<f64> {
     let style = web_sys::window()?.get_computed_style(el).ok()??;
     let height = style.get_property_value("height").ok()?;
-    height
-        .strip_suffix("px")?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|h| *h > 0.0)
+    crate::settings::float::parse_f64(height.strip_suffix("px")?.trim()).filter(|h| *h > 0.0)
 }
 
 /// The height of `el`'s viewport as far as it can be seen: never more than the window's

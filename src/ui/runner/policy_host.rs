@@ -62,11 +62,7 @@ pub fn read_pointer(text: &str, pointer: &str) -> Result<f64, String> {
             .as_f64()
             .filter(|v| v.is_finite())
             .ok_or_else(|| format!("the value at {pointer:?} is not a finite number")),
-        serde_json::Value::String(s) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
+        serde_json::Value::String(s) => crate::settings::float::parse_f64(s.trim())
             .ok_or_else(|| format!("the value at {pointer:?} is {s:?}, not a number")),
         other => Err(format!("the value at {pointer:?} is {other}, not a number")),
     }
@@ -164,11 +160,8 @@ pub fn zone_offset_minutes(zone: &str, utc_ms: f64) -> Option<i32> {
     let mut fields = [0f64; 6];
     for part in parts.iter() {
         let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
-        let value: f64 = Reflect::get(&part, &"value".into())
-            .ok()?
-            .as_string()?
-            .parse()
-            .ok()?;
+        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
+        let value = crate::settings::float::parse_f64(&value)?;
         let i = ["year", "month", "day", "hour", "minute", "second"]
             .iter()
             .position(|k| *k == kind);
