@@ -30,14 +30,25 @@ export async function benchSimulate({ browser, serverUrl, row, median }) {
       const inPage = [];
       const shown = [];
       for (let i = 0; i < 5; i++) {
-        const before = (await summary.count()) ? await summary.innerText() : '';
+        // Done is: the button was disabled while the run was pending (a mutation record
+        // says so, however briefly) and is enabled again with a summary shown. Two runs'
+        // summaries can be identical, time included, so comparing texts can wait forever.
+        await page.evaluate(() => {
+          const button = [...document.querySelectorAll('#simulation button')].find((b) => b.textContent.trim() === 'Simulate');
+          window.__pdeSimPending = false;
+          window.__pdeSimWatch?.disconnect();
+          window.__pdeSimWatch = new MutationObserver((records) => {
+            if (records.some((r) => r.oldValue === null)) window.__pdeSimPending = true;
+          });
+          window.__pdeSimWatch.observe(button, { attributes: true, attributeFilter: ['disabled'], attributeOldValue: true });
+        });
         const t0 = performance.now();
         await page.getByRole('button', { name: 'Simulate', exact: true }).click();
-        // Each run's summary differs from the last at least in its time.
-        await page.waitForFunction((prev) => {
+        await page.waitForFunction(() => {
+          const button = [...document.querySelectorAll('#simulation button')].find((b) => b.textContent.trim() === 'Simulate');
           const s = document.querySelector('#simulation .sim-summary')?.textContent || '';
-          return s && s !== prev && !s.includes('Simulating');
-        }, before, { timeout: 60_000, polling: 'raf' });
+          return window.__pdeSimPending && !button.disabled && s && !s.includes('Simulating');
+        }, null, { timeout: 60_000, polling: 'raf' });
         shown.push(performance.now() - t0);
         const text = await summary.innerText();
         inPage.push(Number(/ in ([\d.]+) ms/.exec(text)?.[1]));
