@@ -11,12 +11,15 @@
 //   /proxied-redirect…  a 302 to /xml as the page server's proxy passes it on: a 502
 //                   naming it in X-PDE-Redirect-Status and X-PDE-Redirect-Location
 //   /big            200, 9 MiB with Content-Length
-//   /huge           200, 50 MiB streamed without Content-Length, as fast as the reader takes it
+//   /huge           200, 256 MiB streamed without Content-Length, as fast as the reader takes it
+//                   (far more than Chromium reads ahead or drains of a cancelled answer: with
+//                   50 MiB a slow, busy machine once saw all of it written before the abort)
 //   /huge-report    JSON: bytes of the last /huge written, whether it finished, whether
 //                   the connection closed
 import http from 'node:http';
 
 const MIB = 1024 * 1024;
+const HUGE = 256 * MIB;
 let huge = { written: 0, finished: false, closed: false };
 
 const cors = {
@@ -75,7 +78,7 @@ const server = http.createServer((req, res) => {
         res.writeHead(200, { ...cors, 'Content-Type': 'text/xml' });
         res.on('close', () => { state.closed = true; });
         const pump = () => {
-          while (state.written < 50 * MIB && !state.closed) {
+          while (state.written < HUGE && !state.closed) {
             state.written += chunk.length;
             if (!res.write(chunk)) { res.once('drain', pump); return; }
           }
