@@ -1306,6 +1306,32 @@ fn import_with_a_session_token_is_refused() {
     );
 }
 
+/// Any case spelling of a credential key is caught, the Kelvin sign's `K` included
+/// (Unicode lower-cases it to an ASCII `k`), while a key that only looks alike is not.
+#[test]
+fn import_with_a_secret_in_any_case_is_refused() {
+    for key in [
+        "AWS_SECRET_ACCESS_KEY",
+        "Secret-Key",
+        "secret\u{212A}ey",
+        "PASSWORD",
+    ] {
+        let mut v = exported();
+        v["credentials"][key] = serde_json::json!("wJalrXUtnFEMI/K7MDENG");
+        assert_eq!(
+            import_value(&v),
+            Err(ImportError::ContainsSecret(key.into())),
+            "{key}"
+        );
+    }
+    let mut v = exported();
+    v["credentials"]["secr\u{0130}tkey"] = serde_json::json!("x");
+    assert!(!matches!(
+        import_value(&v),
+        Err(ImportError::ContainsSecret(_))
+    ));
+}
+
 #[test]
 fn import_too_many_clouds() {
     let mut v = exported();

@@ -545,3 +545,18 @@ async fn without_its_worker_the_ticker_falls_back_to_page_timers() {
     assert!(now() - start >= 29.0);
     assert_eq!(ticker.waiting(), 0);
 }
+
+/// The Schedule windows policy's clock: a zone's offset from the browser's own zone data
+/// (`Intl.DateTimeFormat`), summer and winter, and an unknown zone refused.
+#[wasm_bindgen_test]
+fn a_zone_offset_comes_from_the_browser() {
+    use phantom_de::ui::runner::policy_host::zone_offset_minutes;
+    let january = 1_768_478_400_000.0; // 2026-01-15T12:00:00Z
+    let july = 1_784_116_800_000.0; // 2026-07-15T12:00:00Z
+    assert_eq!(zone_offset_minutes("UTC", january), Some(0));
+    assert_eq!(zone_offset_minutes("Europe/Paris", january), Some(60));
+    assert_eq!(zone_offset_minutes("Europe/Paris", july), Some(120));
+    assert_eq!(zone_offset_minutes("America/New_York", july), Some(-240));
+    assert_eq!(zone_offset_minutes("Asia/Kolkata", january), Some(330));
+    assert_eq!(zone_offset_minutes("Not/A_Zone", january), None);
+}

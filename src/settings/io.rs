@@ -125,7 +125,7 @@ const SECRET_KEYS: [&str; 8] = [
 /// A key's letter as [`find_secret`] compares it: ASCII in lower case, and the Kelvin
 /// sign as the `k` Unicode lower-cases it to, so that no spelling of an ASCII key
 /// escapes; without Unicode's case tables (30 KB of page, issue 12). No other character
-/// lower-cases to an ASCII letter.
+/// lower-cases to ASCII letters alone (`İ` gives `i` and a combining dot).
 fn ascii_lower(c: char) -> char {
     match c {
         '\u{212A}' => 'k',

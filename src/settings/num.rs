@@ -67,7 +67,7 @@ impl Serialize for NumText {
         }
         if t == self.0 && plain_decimal(t) {
             if let Some(f) = super::float::parse_f64(t) {
-                if f.is_finite() && f.to_string() == t {
+                if f.to_string() == t {
                     return s.serialize_f64(f);
                 }
             }
@@ -232,9 +232,6 @@ pub fn parse_decimal(text: &NumText, min: f64, max: f64) -> Result<(f64, String)
         return Err(NumError::NotANumber(shorten(t)));
     }
     let v = super::float::parse_f64(t).ok_or_else(|| NumError::NotANumber(shorten(t)))?;
-    if !v.is_finite() {
-        return Err(NumError::NotANumber(shorten(t)));
-    }
     if v > max {
         return Err(NumError::TooLarge(max.to_string()));
     }

@@ -160,14 +160,16 @@ pub fn zone_offset_minutes(zone: &str, utc_ms: f64) -> Option<i32> {
     let mut fields = [0f64; 6];
     for part in parts.iter() {
         let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
-        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
-        let value = crate::settings::float::parse_f64(&value)?;
-        let i = ["year", "month", "day", "hour", "minute", "second"]
+        // The parts between the numbers ("/", ", ", ":") are `literal`: skipped, not read
+        // as numbers (reading them made every zone "unknown").
+        let Some(i) = ["year", "month", "day", "hour", "minute", "second"]
             .iter()
-            .position(|k| *k == kind);
-        if let Some(i) = i {
-            fields[i] = value;
-        }
+            .position(|k| *k == kind)
+        else {
+            continue;
+        };
+        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
+        fields[i] = crate::settings::float::parse_f64(&value)?;
     }
     let [y, mo, d, h, mi, s] = fields;
     let local = js_sys::Date::utc(y, mo - 1.0)
