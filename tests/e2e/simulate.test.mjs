@@ -40,12 +40,27 @@ async function simulate(page) {
     }
     await sleep(50);
   }
+  // The same seed gives the same summary, down to the millisecond now and then, and the
+  // page then rebuilds it in place without touching the DOM: a new result is told from the
+  // old by the button going disabled and back (the custom policy's sandbox answers in a
+  // later task, so the busy state is always rendered), or else by a changed text.
   const before = await summaryText(page);
+  await simulateButton(page).evaluate((button) => {
+    // Counted from the records, not the button's state when the observer runs: the two
+    // changes may both land before it does.
+    window.__pdeBusyCycle = { changes: 0, back: false };
+    new MutationObserver((records) => {
+      const seen = window.__pdeBusyCycle;
+      seen.changes += records.length;
+      seen.back = seen.changes >= 2 && !button.disabled;
+    }).observe(button, { attributes: true, attributeFilter: ['disabled'] });
+  });
   await simulateButton(page).click();
   const deadline2 = Date.now() + 20_000;
   for (;;) {
     const text = await summaryText(page);
-    if (text && text !== before && !/Simulating/.test(text)) return text;
+    const cycled = await page.evaluate(() => window.__pdeBusyCycle.back);
+    if (text && !/Simulating/.test(text) && (cycled || text !== before)) return text;
     if (Date.now() > deadline2) throw new Error(`no simulation summary (last: ${text})`);
     await sleep(25);
   }
